@@ -58,6 +58,10 @@ int run_cli(int argc, char** argv) {
         return 0;
     }
 
+    for (const auto& run : runs) check_input_files(run.options);
+
+    // A bare output name goes into a job folder, created when the first result is written so
+    // that a failed run leaves nothing behind.
     const bool several = runs.size() > 1;
     const fs::path cwd = fs::current_path();
     std::optional<fs::path> job_folder;
@@ -65,17 +69,16 @@ int run_cli(int argc, char** argv) {
         RunConfig& run = runs[i];
         Options& options = run.options;
         const bool quiet = options.quiet;
-
-        fs::path output;
-        if (is_bare_file_name(options.output_file)) {
-            if (!job_folder) job_folder = create_job_folder(cwd);
-            output = *job_folder / run_file_name(options.output_file, run.name, several);
+        const std::string file_name = run_file_name(options.output_file, run.name, several);
+        const bool into_job_folder = is_bare_file_name(options.output_file);
+        if (into_job_folder) {
+            const fs::path folder = job_folder ? *job_folder : cwd / next_job_folder_name(cwd);
+            options.output_file = (folder / file_name).string();
         } else {
-            fs::path p = run_file_name(options.output_file, run.name, several);
+            fs::path p = file_name;
             if (p.is_relative()) p = run.output_base / p;
-            output = p.lexically_normal();
+            options.output_file = p.lexically_normal().string();
         }
-        options.output_file = output.string();
 
         print_warnings(warnings[i], quiet);
         if (!quiet) {
@@ -83,12 +86,15 @@ int run_cli(int argc, char** argv) {
             fmt::print("{}\n", run_configuration_table(options_json(options)));
             std::fflush(stdout);
         }
-        check_input_files(options);
 
         const double wall_start = wall_seconds();
         const RunResults results = run_analysis(options);
         const double total_wall = wall_seconds() - wall_start;
 
+        if (into_job_folder) {
+            if (!job_folder) job_folder = create_job_folder(cwd);
+            options.output_file = (*job_folder / file_name).string();
+        }
         const OrderedJson document = result_document(options, results, total_wall, {cl->arguments, git_sha()});
         print_warnings(results.warnings, quiet);
         if (!quiet) {
@@ -97,8 +103,8 @@ int run_cli(int argc, char** argv) {
             fmt::print("{}", residue_tables(results.residue_rows));
             fmt::print("{}\n", timings_table(results, total_wall));
         }
-        write_file_atomically(output, json_text(document));
-        if (!quiet) fmt::print("Results written to {}\n", output.string());
+        write_file_atomically(options.output_file, json_text(document));
+        if (!quiet) fmt::print("Results written to {}\n", options.output_file);
         std::fflush(stdout);
     }
     return 0;

@@ -555,7 +555,9 @@ std::optional<CommandLine> parse_command_line(int argc, const char* const* argv)
         } else if (s.kind == OptionKind::StringList) {
             opt = app.add_option("--" + name, storage[name]);
         } else {
-            opt = app.add_option("--" + name, storage[name])->expected(1);
+            opt = app.add_option("--" + name, storage[name])
+                      ->expected(1)
+                      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
         }
         registered.emplace_back(name, opt);
     }
