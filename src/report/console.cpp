@@ -25,7 +25,7 @@ std::string text_table(const std::string& title, const std::vector<std::string>&
         std::string out = " ";
         for (std::size_t c = 0; c < width.size(); ++c) {
             const std::string& cell = c < cells.size() ? cells[c] : std::string();
-            out += fmt::format(" {:<{}}", cell, width[c]);
+            out += fmt::format(" {:<{}} ", cell, width[c]);
         }
         while (!out.empty() && out.back() == ' ') out.pop_back();
         return out + "\n";
