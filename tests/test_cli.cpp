@@ -109,7 +109,7 @@ TEST_F(Cli, DataErrorsExitOne) {
 
     // A run that fails on its data leaves no job folder behind.
     std::ofstream(dir_ / "bad.gro") << "not a gro file\n";
-    const Outcome bad = run("--top_traj_file bad.gro bad.gro --quiet true", dir_);
+    const Outcome bad = run("--top_traj_file bad.gro bad.gro --quiet", dir_);
     EXPECT_EQ(bad.status, 1) << bad.err;
     EXPECT_EQ(bad.out, "");  // --quiet: nothing but the error
     EXPECT_FALSE(has_job_folder());

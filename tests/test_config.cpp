@@ -287,6 +287,8 @@ TEST(Config, CommandLineErrors) {
     EXPECT_EQ(error_of({"--banana"}), "unknown option '--banana'; see --help for the valid options");
     EXPECT_NE(error_of({"--start"}).find("--start"), std::string::npos);
     EXPECT_NE(error_of({"stray"}).find("unexpected argument 'stray'"), std::string::npos);
+    EXPECT_NE(error_of({"--quiet", "yes"}).find("unexpected argument 'yes'"), std::string::npos);  // bare flag
+    EXPECT_NE(error_of({"-"}).find("'-'"), std::string::npos);
 }
 
 TEST(Config, HelpListsEveryOptionWithDefault) {

@@ -82,7 +82,7 @@ const std::vector<OptionSpec>& option_specs() {
         {"conventions", K::Choice, "codeentropy", "numerical conventions to follow",
          names_of(kConventionsNames)},
         {"threads", K::Int, "0", "worker threads; 0 = all available cores", {}},
-        {"quiet", K::Bool, "false", "print nothing but errors", {}},
+        {"quiet", K::Flag, "false", "print nothing but errors", {}},
     };
     return specs;
 }
@@ -492,7 +492,7 @@ std::string help_text() {
         "       mcc-entropy --info [--config FILE] [--OPTION VALUE ...]\n\n"
         "Options are read from the YAML config (CodeEntropy format: run name -> options; default\n"
         "./config.yaml when present); a flag given on the command line overrides the YAML.\n"
-        "Booleans take a value: true/false, yes/no, 1/0 (verbose is a bare flag).\n\n"
+        "Booleans take a value: true/false, yes/no, 1/0 (verbose and quiet are bare flags).\n\n"
         "General:\n"
         "  --config FILE          YAML config file (default: ./config.yaml when present)\n"
         "  --info                 describe the system (atoms, molecules, groups, frames) and exit\n"
@@ -569,8 +569,9 @@ std::optional<CommandLine> parse_command_line(int argc, const char* const* argv)
     } catch (const CLI::ExtrasError&) {
         for (const auto& extra : app.remaining()) {
             if (extra.rfind("-", 0) == 0) {
-                const std::string bare = extra.substr(extra.find_first_not_of('-'));
-                const std::string guess = suggest_option(bare.substr(0, bare.find('=')));
+                const std::size_t start = std::min(extra.find_first_not_of('-'), extra.size());
+                const std::string bare = extra.substr(start);
+                const std::string guess = bare.empty() ? std::string() : suggest_option(bare.substr(0, bare.find('=')));
                 if (!guess.empty()) throw_usage("unknown option '{}' (did you mean '--{}'?)", extra, guess);
                 throw_usage("unknown option '{}'; see --help for the valid options", extra);
             }
