@@ -9,7 +9,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/cli.hpp"
 #include "app/config.hpp"
+#include "core/error.hpp"
+#include "report/json_output.hpp"
 #include "shared_data.hpp"
 
 namespace fs = std::filesystem;
@@ -125,5 +128,98 @@ TEST_F(Cli, InfoOnDna) {
     EXPECT_NE(info.out.find("Molecules       2"), std::string::npos) << info.out;
     EXPECT_NE(info.out.find("Frames          101 in the file, 101 selected"), std::string::npos) << info.out;
     EXPECT_NE(info.out.find("Forces          present"), std::string::npos) << info.out;
+    EXPECT_FALSE(has_job_folder());
+}
+
+// --- the run loop in process, with a stand-in analysis -----------------------------------------
+
+namespace {
+
+// Switches the working directory for the lifetime of the object.
+struct WorkingDirectory {
+    explicit WorkingDirectory(const fs::path& p) : previous(fs::current_path()) { fs::current_path(p); }
+    ~WorkingDirectory() { fs::current_path(previous); }
+    fs::path previous;
+};
+
+mcc::RunResults octonol_results() {
+    mcc::RunResults r;
+    r.group_rows = {{0, "united_atom", "Transvibrational", 65.86600728016141},
+                    {0, "united_atom", "Rovibrational", 162.26463085986236},
+                    {0, "residue", "FTmat-Transvibrational", 74.84326467422125},
+                    {0, "residue", "FTmat-Rovibrational", 60.95710412746361},
+                    {0, "united_atom", "Conformational", 16.651144380045313},
+                    {0, "residue", "Conformational", 0.0},
+                    {0, "residue", "Orientational", 25.79114991860739}};
+    r.timings = {{"pass", 0.5, 0.75}};
+    r.n_frames = 10;
+    r.frames_per_second = 20.0;
+    return r;
+}
+
+int run_in(const fs::path& dir, std::vector<const char*> args, std::vector<mcc::Options>* seen = nullptr) {
+    WorkingDirectory cwd(dir);
+    args.insert(args.begin(), "mcc-entropy");
+    return mcc::run_program(static_cast<int>(args.size()), args.data(), [&](const mcc::Options& o) {
+        if (seen) seen->push_back(o);
+        return octonol_results();
+    });
+}
+
+mcc::OrderedJson read_json(const fs::path& p) { return mcc::OrderedJson::parse(slurp(p)); }
+
+}  // namespace
+
+TEST_F(Cli, RunWritesJsonIntoNewJobFolders) {
+    std::ofstream(dir_ / "sys.tpr") << "";
+    std::ofstream(dir_ / "sys.trr") << "";
+    std::vector<mcc::Options> seen;
+    ASSERT_EQ(run_in(dir_, {"--top_traj_file", "sys.tpr", "sys.trr", "--temperature", "300", "--quiet"}, &seen), 0);
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].top_traj_file, (std::vector<std::string>{(dir_ / "sys.tpr").string(), (dir_ / "sys.trr").string()}));
+    EXPECT_EQ(seen[0].temperature, 300.0);
+    const fs::path first = dir_ / "job001" / "output_file.json";
+    ASSERT_TRUE(fs::exists(first));
+    const auto doc = read_json(first);
+    EXPECT_EQ(doc["args"]["output_file"], first.string());
+    EXPECT_EQ(doc["args"]["temperature"].get<double>(), 300.0);
+    EXPECT_EQ(doc["groups"]["0"]["total"].get<double>(), 406.37330124036134);
+    EXPECT_EQ(doc["timings"]["frames"], 10);
+    // A second run never reuses the folder.
+    ASSERT_EQ(run_in(dir_, {"--top_traj_file", "sys.tpr", "--quiet"}), 0);
+    EXPECT_TRUE(fs::exists(dir_ / "job002" / "output_file.json"));
+    // An output path with a directory part is used as given; no job folder.
+    ASSERT_EQ(run_in(dir_, {"--top_traj_file", "sys.tpr", "--output_file", "res/x.json", "--quiet"}), 0);
+    EXPECT_EQ(read_json(dir_ / "res" / "x.json")["args"]["output_file"], (dir_ / "res" / "x.json").string());
+    EXPECT_FALSE(fs::exists(dir_ / "job003"));
+}
+
+TEST_F(Cli, MultiRunConfig) {
+    fs::create_directories(dir_ / "cfg");
+    std::ofstream(dir_ / "cfg" / "sys.tpr") << "";
+    std::ofstream(dir_ / "cfg" / "two.yaml") << "first:\n  top_traj_file: sys.tpr\n  temperature: 310\n"
+                                                "second:\n  top_traj_file: [sys.tpr]\n  bin_width: 10\n"
+                                                "third:\n  top_traj_file: [sys.tpr]\n  output_file: out/t.json\n";
+    std::vector<mcc::Options> seen;
+    ASSERT_EQ(run_in(dir_, {"--config", "cfg/two.yaml", "--step", "2", "--quiet"}, &seen), 0);
+    ASSERT_EQ(seen.size(), 3u);
+    EXPECT_EQ(seen[0].temperature, 310.0);
+    EXPECT_EQ(seen[0].bin_width, 30);
+    EXPECT_EQ(seen[1].temperature, 298.0);  // runs do not leak into each other
+    EXPECT_EQ(seen[1].bin_width, 10);
+    for (const auto& o : seen) EXPECT_EQ(o.step, 2);  // the command line applies to every run
+    // One job folder, run-named files; a YAML path with a directory part is relative to the YAML.
+    EXPECT_TRUE(fs::exists(dir_ / "job001" / "first_output_file.json"));
+    EXPECT_TRUE(fs::exists(dir_ / "job001" / "second_output_file.json"));
+    EXPECT_TRUE(fs::exists(dir_ / "cfg" / "out" / "third_t.json"));
+    EXPECT_FALSE(fs::exists(dir_ / "job002"));
+}
+
+TEST_F(Cli, FailedAnalysisLeavesNoJobFolder) {
+    std::ofstream(dir_ / "sys.tpr") << "";
+    WorkingDirectory cwd(dir_);
+    const char* argv[] = {"mcc-entropy", "--top_traj_file", "sys.tpr", "--quiet"};
+    EXPECT_THROW(mcc::run_program(4, argv, [](const mcc::Options&) -> mcc::RunResults { throw mcc::DataError("bad frame"); }),
+                 mcc::DataError);
     EXPECT_FALSE(has_job_folder());
 }

@@ -38,7 +38,9 @@ std::string git_sha() {
 
 }  // namespace
 
-int run_cli(int argc, char** argv) {
+int run_cli(int argc, char** argv) { return run_program(argc, argv, run_analysis); }
+
+int run_program(int argc, const char* const* argv, const AnalysisFunction& analyse) {
     const std::optional<CommandLine> cl = parse_command_line(argc, argv);
     if (!cl) return 0;  // --help / --version
     std::vector<RunConfig> runs = load_runs(*cl);
@@ -88,7 +90,7 @@ int run_cli(int argc, char** argv) {
         }
 
         const double wall_start = wall_seconds();
-        const RunResults results = run_analysis(options);
+        const RunResults results = analyse(options);
         const double total_wall = wall_seconds() - wall_start;
 
         if (into_job_folder) {
