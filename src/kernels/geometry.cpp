@@ -79,7 +79,7 @@ void mda_min_image_triclinic(double* dx, const float* box) {
 
 double numpy_sum(const double* values, std::size_t n) {
     if (n == 0) return 0.0;
-    return values[0] + pairwise(values + 1, n - 1);
+    return pairwise(values, n);
 }
 
 Vec3 min_image(const Vec3& d, const Vec3& box) {
@@ -251,6 +251,55 @@ Mat3 custom_inertia_tensor(const Vec3& center, const std::vector<Vec3>& points,
             t[a][b] = (a == b ? trace : 0.0) - s;
         }
     return t;
+}
+
+void mda_wrap_ortho(float* c, const float* box) {
+    if (!box[0] && !box[1] && !box[2]) return;
+    const double inverse_box[3] = {1.0 / static_cast<double>(box[0]), 1.0 / static_cast<double>(box[1]),
+                                   1.0 / static_cast<double>(box[2])};
+    for (int j = 0; j < 3; ++j) {
+        float crd = c[j];
+        if (crd < 0.0f) {
+            crd += box[j];
+            if (crd < 0.0f) {
+                const int s = static_cast<int>(std::floor(static_cast<double>(c[j]) * inverse_box[j]));
+                c[j] -= static_cast<float>(s) * box[j];
+                if (c[j] < 0.0f) c[j] += box[j];
+            } else {
+                c[j] = crd;
+            }
+        }
+        if (crd >= box[j]) {
+            crd -= box[j];
+            if (crd >= box[j]) {
+                const int s = static_cast<int>(std::floor(static_cast<double>(c[j]) * inverse_box[j]));
+                c[j] -= static_cast<float>(s) * box[j];
+                if (c[j] >= box[j]) c[j] -= box[j];
+            } else {
+                c[j] = crd;
+            }
+        }
+    }
+}
+
+Mat3 mda_unwrapped_inertia_tensor(const float* xyz, const double* masses, std::size_t n,
+                                  const Vec3& com, const std::array<float, 6>& dims) {
+    const Vec3 ref = center_of_mass(xyz, masses, n);  // same arithmetic as MDAnalysis' refpos
+    float refpos[3] = {static_cast<float>(ref[0]), static_cast<float>(ref[1]), static_cast<float>(ref[2])};
+    float target[3] = {refpos[0], refpos[1], refpos[2]};
+    if (dims[3] == 90.0f && dims[4] == 90.0f && dims[5] == 90.0f) {
+        mda_wrap_ortho(target, dims.data());
+    } else {
+        // Triclinic wrapping of the reference point is not reproduced: no shift applied.
+    }
+    float shift[3];
+    for (int k = 0; k < 3; ++k) shift[k] = target[k] - refpos[k];
+    if (shift[0] == 0.0f && shift[1] == 0.0f && shift[2] == 0.0f)
+        return mda_inertia_tensor(xyz, masses, n, com);
+    std::vector<float> moved(xyz, xyz + 3 * n);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t k = 0; k < 3; ++k) moved[3 * i + k] += shift[k];
+    return mda_inertia_tensor(moved.data(), masses, n, com);
 }
 
 std::array<float, 9> mda_triclinic_vectors(const std::array<float, 6>& dimensions) {

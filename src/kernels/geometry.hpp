@@ -18,7 +18,7 @@ inline Vec3 cross(const Vec3& a, const Vec3& b) {
     return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
 }
 
-// NumPy's np.sum of a 1-D float64 array: first element plus the pairwise sum of the rest.
+// NumPy's np.sum of a contiguous 1-D float64 array (pairwise summation, blocks of 8).
 double numpy_sum(const double* values, std::size_t n);
 inline double numpy_sum(const std::vector<double>& v) { return numpy_sum(v.data(), v.size()); }
 
@@ -64,6 +64,17 @@ Mat3 mda_inertia_tensor(const float* xyz, const double* masses, std::size_t n, c
 // CodeEntropy's custom tensor: r_j = min_image(p_j - c); I = 1 * sum w|r|^2 - sum w r r^T.
 Mat3 custom_inertia_tensor(const Vec3& center, const std::vector<Vec3>& points,
                            const std::vector<double>& weights, const Vec3& box);
+
+// MDAnalysis apply_PBC of one float32 point for an orthorhombic box (_ortho_pbc).
+void mda_wrap_ortho(float* point, const float* box);
+
+// MDAnalysis moment_of_inertia(unwrap=True) of a group whose made-whole positions are `xyz`:
+// the positions are shifted so that their float32 COM lies in the primary box (unwrap's
+// default reference='com'), but the centre subtracted is the unshifted COM `com`. For a
+// group whose COM lies outside the box this is not the inertia tensor about the COM; the
+// reference's "vanilla" moments come from it all the same.
+Mat3 mda_unwrapped_inertia_tensor(const float* xyz, const double* masses, std::size_t n,
+                                  const Vec3& com, const std::array<float, 6>& dimensions);
 
 // MDAnalysis triclinic_vectors (box rows) from dimensions, float32 as MDAnalysis returns them.
 std::array<float, 9> mda_triclinic_vectors(const std::array<float, 6>& dimensions);

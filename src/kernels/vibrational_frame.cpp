@@ -45,15 +45,22 @@ Mat3 mda_axes_of(const std::vector<int>& atoms, const std::vector<double>& masse
     return axes::mda_principal_axes(lapack::eig3(geom::mda_inertia_tensor(w.b.data(), masses.data(), masses.size(), com)));
 }
 
-// get_vanilla_axes: tensor of the unwrapped group, make whole in place, MDA axes of the
-// (identical) tensor, moments by |lambda| descending.
+// get_vanilla_axes: moments from MDAnalysis' moment_of_inertia(unwrap=True) (ordered by
+// |lambda| descending), then make whole in place, axes = MDA principal axes of the whole
+// group about its COM. `wrote` tells whether the in-place make-whole changed positions.
 axes::AxesMoments vanilla_of(const geom::WholeGroup& g, const std::vector<double>& masses,
-                             std::vector<float>& xyz, const std::array<float, 6>& dims, Work& w) {
+                             std::vector<float>& xyz, const std::array<float, 6>& dims, Work& w,
+                             bool* wrote = nullptr) {
     geom::whole_positions(g, xyz, dims, w.a);
     const Vec3 com = geom::center_of_mass(w.a.data(), masses.data(), masses.size());
-    const Mat3 tensor = geom::mda_inertia_tensor(w.a.data(), masses.data(), masses.size(), com);
-    geom::make_whole_inplace(g, xyz, dims, w.b);
-    return axes::vanilla_axes(tensor);
+    const Mat3 plain = geom::mda_inertia_tensor(w.a.data(), masses.data(), masses.size(), com);
+    const Mat3 unwrapped =
+        geom::mda_unwrapped_inertia_tensor(w.a.data(), masses.data(), masses.size(), com, dims);
+    const bool changed = geom::make_whole_inplace(g, xyz, dims, w.b);
+    if (wrote) *wrote = changed;
+    axes::AxesMoments am = axes::vanilla_axes(plain);
+    if (unwrapped != plain) am.moments = axes::vanilla_axes(unwrapped).moments;
+    return am;
 }
 
 struct BeadVectors {
@@ -173,13 +180,9 @@ private:
                 center = geom::position(xyz, bp.heavy);
                 axes::AxesMoments am;
                 if (bp.bonded_heavy.empty()) {  // case 1: vanilla axes of X + light partners
-                    geom::whole_positions(bp.ua_all, xyz, dims_, work_.a);
-                    const Vec3 com = geom::center_of_mass(work_.a.data(), bp.ua_all_masses.data(),
-                                                          bp.ua_all_masses.size());
-                    const Mat3 tensor = geom::mda_inertia_tensor(
-                        work_.a.data(), bp.ua_all_masses.data(), bp.ua_all_masses.size(), com);
-                    if (geom::make_whole_inplace(bp.ua_all, xyz, dims_, work_.b)) trans_valid = false;
-                    am = axes::vanilla_axes(tensor);
+                    bool wrote = false;
+                    am = vanilla_of(bp.ua_all, bp.ua_all_masses, xyz, dims_, work_, &wrote);
+                    if (wrote) trans_valid = false;
                 } else {
                     const float* heavy = &xyz[3 * static_cast<std::size_t>(bp.heavy)];
                     std::vector<const float*> hb, ua;
