@@ -615,7 +615,7 @@ private:
                  "for 1-based atom numbers)", key.column);
         if (k == "group" || k == "smarts" || k == "aromatic")
             fail("keyword '{}' at column {} is not supported", k, key.column);
-        if (is_keyword(k))
+        if (is_keyword(k) && k != "and" && k != "or" && k != ")")
             fail("keyword '{}' at column {} is not supported (the topology has no such attribute)",
                  k, key.column);
         unexpected(key);
