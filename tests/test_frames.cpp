@@ -29,13 +29,13 @@ std::string frame_error(std::size_t n, long start, long end, long step) {
 
 TEST(SelectFrames, PythonRangeWithExclusiveEnd) {
     EXPECT_EQ(select_frames(10, 0, -1, 1), (Frames{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
-    EXPECT_EQ(select_frames(10, 0, 1, 1), (Frames{0}));             // spec §7.5
-    EXPECT_EQ(select_frames(10, 0, 5, 2), (Frames{0, 2, 4}));       // spec §7.5
+    EXPECT_EQ(select_frames(10, 0, 1, 1), (Frames{0}));        // spec §7.5
+    EXPECT_EQ(select_frames(10, 0, 5, 2), (Frames{0, 2, 4}));  // spec §7.5
     EXPECT_EQ(select_frames(101, 0, -1, 25), (Frames{0, 25, 50, 75, 100}));
     EXPECT_EQ(select_frames(101, 3, 20, 4), (Frames{3, 7, 11, 15, 19}));
     EXPECT_EQ(select_frames(10, 9, -1, 1), (Frames{9}));
     EXPECT_EQ(select_frames(10, 9, 10, 100), (Frames{9}));
-    EXPECT_EQ(select_frames(10, 2, 10, 3), (Frames{2, 5, 8}));     // end == n_total allowed
+    EXPECT_EQ(select_frames(10, 2, 10, 3), (Frames{2, 5, 8}));  // end == n_total allowed
     EXPECT_EQ(select_frames(1, 0, -1, 1), (Frames{0}));
     EXPECT_EQ(select_frames(10, 0, -1, 10), (Frames{0}));
 }
@@ -47,8 +47,9 @@ TEST(SelectFrames, ErrorsNameTheOption) {
               "end (-2) is invalid: use a frame index (exclusive) or -1 for the last frame");
     EXPECT_EQ(frame_error(10, 0, -1, 0), "step (0) must be positive");
     EXPECT_EQ(frame_error(10, 0, -1, -1), "step (-1) must be positive");
-    EXPECT_EQ(frame_error(10, -3, -1, 1),
-              "start (-3) is negative: frame indices count from 0 (negative values are not supported)");
+    EXPECT_EQ(
+        frame_error(10, -3, -1, 1),
+        "start (-3) is negative: frame indices count from 0 (negative values are not supported)");
     // start == n_total passes the range check but selects nothing (as in CodeEntropy).
     EXPECT_EQ(frame_error(10, 10, -1, 1), "start (10) >= end (10): no frames selected");
     EXPECT_EQ(frame_error(10, 5, 5, 1), "start (5) >= end (5): no frames selected");

@@ -35,28 +35,72 @@ struct ResidueSpec {
 // ALA-GLY-LYS peptide, two SOL waters, a Na+ ion, a 2-nucleotide DNA fragment (38 atoms).
 Topology toy_system() {
     const std::vector<ResidueSpec> residues = {
-        {"ALA", 1, 1, "PRO", {{"N", "N", "N", 14.007, -0.4}, {"H", "H", "H", 1.008, 0.3},
-                              {"CA", "CT", "C", 12.011, 0.1}, {"HA", "H1", "H", 1.008, 0.1},
-                              {"CB", "CT", "C", 12.011, -0.2}, {"C", "C", "C", 12.011, 0.6},
-                              {"O", "O", "O", 15.999, -0.5}}},
-        {"GLY", 2, 2, "PRO", {{"N", "N", "N", 14.007, -0.4}, {"H", "H", "H", 1.008, 0.3},
-                              {"CA", "CT", "C", 12.011, 0.0}, {"HA1", "H1", "H", 1.008, 0.1},
-                              {"HA2", "H1", "H", 1.008, 0.1}, {"C", "C", "C", 12.011, 0.6},
-                              {"O", "O", "O", 15.999, -0.5}}},
-        {"LYS", 3, 3, "PRO", {{"N", "N", "N", 14.007, -0.4}, {"CA", "CT", "C", 12.011, 0.0},
-                              {"C", "C", "C", 12.011, 0.7}, {"O", "O2", "O", 15.999, -0.8},
-                              {"NZ", "N3", "N", 14.007, -0.3}, {"HZ1", "H", "H", 1.008, 0.33}}},
-        {"SOL", 4, 4, "SOL", {{"OW", "OW", "O", 15.9994, -0.834}, {"HW1", "HW", "H", 1.008, 0.417},
-                              {"HW2", "HW", "H", 1.008, 0.417}}},
-        {"SOL", 5, 5, "SOL", {{"OW", "OW", "O", 15.9994, -0.834}, {"HW1", "HW", "H", 1.008, 0.417},
-                              {"HW2", "HW", "H", 1.008, 0.417}}},
+        {"ALA",
+         1,
+         1,
+         "PRO",
+         {{"N", "N", "N", 14.007, -0.4},
+          {"H", "H", "H", 1.008, 0.3},
+          {"CA", "CT", "C", 12.011, 0.1},
+          {"HA", "H1", "H", 1.008, 0.1},
+          {"CB", "CT", "C", 12.011, -0.2},
+          {"C", "C", "C", 12.011, 0.6},
+          {"O", "O", "O", 15.999, -0.5}}},
+        {"GLY",
+         2,
+         2,
+         "PRO",
+         {{"N", "N", "N", 14.007, -0.4},
+          {"H", "H", "H", 1.008, 0.3},
+          {"CA", "CT", "C", 12.011, 0.0},
+          {"HA1", "H1", "H", 1.008, 0.1},
+          {"HA2", "H1", "H", 1.008, 0.1},
+          {"C", "C", "C", 12.011, 0.6},
+          {"O", "O", "O", 15.999, -0.5}}},
+        {"LYS",
+         3,
+         3,
+         "PRO",
+         {{"N", "N", "N", 14.007, -0.4},
+          {"CA", "CT", "C", 12.011, 0.0},
+          {"C", "C", "C", 12.011, 0.7},
+          {"O", "O2", "O", 15.999, -0.8},
+          {"NZ", "N3", "N", 14.007, -0.3},
+          {"HZ1", "H", "H", 1.008, 0.33}}},
+        {"SOL",
+         4,
+         4,
+         "SOL",
+         {{"OW", "OW", "O", 15.9994, -0.834},
+          {"HW1", "HW", "H", 1.008, 0.417},
+          {"HW2", "HW", "H", 1.008, 0.417}}},
+        {"SOL",
+         5,
+         5,
+         "SOL",
+         {{"OW", "OW", "O", 15.9994, -0.834},
+          {"HW1", "HW", "H", 1.008, 0.417},
+          {"HW2", "HW", "H", 1.008, 0.417}}},
         {"NA", 6, 6, "ION", {{"NA", "Na", "Na", 22.99, 1.0}}},
-        {"DA", 7, 107, "DNA", {{"P", "P", "P", 30.974, 1.1}, {"O5'", "OS", "O", 15.999, -0.5},
-                               {"C5'", "CI", "C", 12.011, 0.0}, {"C3'", "CT", "C", 12.011, 0.1},
-                               {"O3'", "OS", "O", 15.999, -0.5}, {"N9", "N*", "N", 14.007, 0.0},
-                               {"C1'", "CT", "C", 12.011, 0.0}}},
-        {"DT", 8, 108, "DNA", {{"P", "P", "P", 30.974, 1.1}, {"C4'", "CT", "C", 12.011, 0.1},
-                               {"O4'", "OS", "O", 15.999, -0.4}, {"N3", "NA", "N", 14.007, -0.4}}},
+        {"DA",
+         7,
+         107,
+         "DNA",
+         {{"P", "P", "P", 30.974, 1.1},
+          {"O5'", "OS", "O", 15.999, -0.5},
+          {"C5'", "CI", "C", 12.011, 0.0},
+          {"C3'", "CT", "C", 12.011, 0.1},
+          {"O3'", "OS", "O", 15.999, -0.5},
+          {"N9", "N*", "N", 14.007, 0.0},
+          {"C1'", "CT", "C", 12.011, 0.0}}},
+        {"DT",
+         8,
+         108,
+         "DNA",
+         {{"P", "P", "P", 30.974, 1.1},
+          {"C4'", "CT", "C", 12.011, 0.1},
+          {"O4'", "OS", "O", 15.999, -0.4},
+          {"N3", "NA", "N", 14.007, -0.4}}},
     };
     Topology t;
     t.source = "hand-made";
@@ -81,7 +125,8 @@ struct Case {
 
 // Produced by MDAnalysis 2.4.2 (scripts/dev/selection_crosscheck.py).
 const std::vector<Case> kMdanalysisCases = {
-    {"all", {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37}},
+    {"all", {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17, 18,
+             19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37}},
     {"protein", {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19}},
     {"backbone", {0, 2, 5, 6, 7, 9, 12, 13, 14, 15, 16, 17}},
     {"nucleic", {27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37}},
@@ -93,7 +138,8 @@ const std::vector<Case> kMdanalysisCases = {
     {"name H*", {1, 3, 8, 10, 11, 19, 21, 22, 24, 25}},
     {"name C?", {2, 4, 9, 15}},
     {"name [CN]A", {2, 9, 15, 26}},
-    {"name [!C]*", {0, 1, 3, 6, 7, 8, 10, 11, 13, 14, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 31, 32, 34, 36, 37}},
+    {"name [!C]*", {0,  1,  3,  6,  7,  8,  10, 11, 13, 14, 17, 18, 19, 20,
+                    21, 22, 23, 24, 25, 26, 27, 28, 31, 32, 34, 36, 37}},
     {"name O?'", {28, 31, 36}},
     {"resname SOL NA", {20, 21, 22, 23, 24, 25, 26}},
     {"resname L*", {14, 15, 16, 17, 18, 19}},
@@ -118,20 +164,25 @@ const std::vector<Case> kMdanalysisCases = {
     {"resindex 3", {20, 21, 22}},
     {"mass 1.008", {1, 3, 8, 10, 11, 19, 21, 22, 24, 25}},
     {"mass 1.0:2.0", {1, 3, 8, 10, 11, 19, 21, 22, 24, 25}},
-    {"mass 2 to 999", {0, 2, 4, 5, 6, 7, 9, 12, 13, 14, 15, 16, 17, 18, 20, 23, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37}},
+    {"mass 2 to 999", {0,  2,  4,  5,  6,  7,  9,  12, 13, 14, 15, 16, 17, 18,
+                       20, 23, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37}},
     {"mass 1 to 1.1", {1, 3, 8, 10, 11, 19, 21, 22, 24, 25}},
     {"mass 15.999", {6, 13, 17, 28, 31, 36}},
     {"charge -0.5", {6, 13, 28, 31}},
     {"charge 0.5:1.0", {5, 12, 16, 26}},
-    {"prop mass > 1.1", {0, 2, 4, 5, 6, 7, 9, 12, 13, 14, 15, 16, 17, 18, 20, 23, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37}},
+    {"prop mass > 1.1", {0,  2,  4,  5,  6,  7,  9,  12, 13, 14, 15, 16, 17, 18,
+                         20, 23, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37}},
     {"prop mass < 1.5", {1, 3, 8, 10, 11, 19, 21, 22, 24, 25}},
     {"prop mass>=15.999", {6, 13, 17, 20, 23, 26, 27, 28, 31, 34, 36}},
-    {"prop mass <=12.011", {1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 15, 16, 19, 21, 22, 24, 25, 29, 30, 33, 35}},
+    {"prop mass <=12.011",
+     {1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 15, 16, 19, 21, 22, 24, 25, 29, 30, 33, 35}},
     {"prop mass== 1.008", {1, 3, 8, 10, 11, 19, 21, 22, 24, 25}},
-    {"prop mass != 12.011", {0, 1, 3, 6, 7, 8, 10, 11, 13, 14, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 31, 32, 34, 36, 37}},
+    {"prop mass != 12.011", {0,  1,  3,  6,  7,  8,  10, 11, 13, 14, 17, 18, 19, 20,
+                             21, 22, 23, 24, 25, 26, 27, 28, 31, 32, 34, 36, 37}},
     {"prop charge < 0", {0, 4, 6, 7, 13, 14, 17, 18, 20, 23, 28, 31, 36, 37}},
     {"prop abs charge > 0.45", {5, 6, 12, 13, 16, 17, 20, 23, 26, 27, 28, 31, 34}},
-    {"prop 12 < mass", {0, 2, 4, 5, 6, 7, 9, 12, 13, 14, 15, 16, 17, 18, 20, 23, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37}},
+    {"prop 12 < mass", {0,  2,  4,  5,  6,  7,  9,  12, 13, 14, 15, 16, 17, 18,
+                        20, 23, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37}},
     {"not protein", {20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37}},
     {"not name H* and protein", {0, 2, 4, 5, 6, 7, 9, 12, 13, 14, 15, 16, 17, 18}},
     {"protein and not name H*", {0, 2, 4, 5, 6, 7, 9, 12, 13, 14, 15, 16, 17, 18}},
@@ -139,8 +190,10 @@ const std::vector<Case> kMdanalysisCases = {
     {"(resid 1 or resid 2) and name CA", {2, 9}},
     {"resid 1 or (resid 2 and name CA)", {0, 1, 2, 3, 4, 5, 6, 9}},
     {"name CA and resid 1 or resid 3", {2, 14, 15, 16, 17, 18, 19}},
-    {"not resid 1 or resid 2", {7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37}},
-    {"not (resid 1 or resid 2)", {14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37}},
+    {"not resid 1 or resid 2", {7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                                23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37}},
+    {"not (resid 1 or resid 2)", {14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
+                                  26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37}},
     {"byres name NZ", {14, 15, 16, 17, 18, 19}},
     {"byres name CA and resid 2", {7, 8, 9, 10, 11, 12, 13}},
     {"(byres name HZ1) or name NA", {14, 15, 16, 17, 18, 19, 26}},
@@ -156,7 +209,8 @@ const std::vector<Case> kMdanalysisCases = {
     {"same resid as name NA or name P", {26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37}},
     {"global name CA", {2, 9, 15}},
     {"atom PRO 2 CA", {9}},
-    {"protein or nucleic", {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37}},
+    {"protein or nucleic", {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15,
+                            16, 17, 18, 19, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37}},
     {"name N CA and resname GLY LYS", {7, 9, 14, 15}},
     {"index 0:5 and not name H*", {0, 2, 4, 5}},
     {"not not name CA", {2, 9, 15}},
@@ -229,7 +283,8 @@ TEST(Selection, NoneAllAndEmptyResults) {
 TEST(Selection, WildcardsFollowFnmatch) {
     const Topology t = toy_system();
     EXPECT_EQ(select_atoms(t, "name *"), select_atoms(t, "all"));
-    EXPECT_EQ(select_atoms(t, "name ?"), (std::vector<int>{0, 1, 5, 6, 7, 8, 12, 13, 14, 16, 17, 27, 34}));
+    EXPECT_EQ(select_atoms(t, "name ?"),
+              (std::vector<int>{0, 1, 5, 6, 7, 8, 12, 13, 14, 16, 17, 27, 34}));
     EXPECT_EQ(select_atoms(t, "name [A-D]?"), (std::vector<int>{2, 4, 9, 15}));
     EXPECT_EQ(select_atoms(t, "name *'"), (std::vector<int>{28, 29, 30, 31, 33, 35, 36}));
     EXPECT_EQ(select_atoms(t, "name HW[!1]"), (std::vector<int>{22, 25}));
@@ -253,49 +308,70 @@ TEST(Selection, KeywordsEndValueLists) {
 
 TEST(Selection, SyntaxErrorsNameTokenAndColumn) {
     const Topology t = toy_system();
-    EXPECT_EQ(usage_error(t, "resid 1:x"), "selection 'resid 1:x': unexpected token 'x' at column 9");
-    EXPECT_EQ(usage_error(t, "resid 1:"), "selection 'resid 1:': incomplete value '1:' at column 7");
+    EXPECT_EQ(usage_error(t, "resid 1:x"),
+              "selection 'resid 1:x': unexpected token 'x' at column 9");
+    EXPECT_EQ(usage_error(t, "resid 1:"),
+              "selection 'resid 1:': incomplete value '1:' at column 7");
     EXPECT_EQ(usage_error(t, "resid x"), "selection 'resid x': unexpected token 'x' at column 7");
-    EXPECT_EQ(usage_error(t, "index 1:5x"), "selection 'index 1:5x': unexpected token 'x' at column 10");
-    EXPECT_EQ(usage_error(t, "index 1.5"), "selection 'index 1.5': unexpected token '.5' at column 8");
-    EXPECT_EQ(usage_error(t, "mass 1.0:abc"), "selection 'mass 1.0:abc': unexpected token 'abc' at column 10");
-    EXPECT_EQ(usage_error(t, "mass 2 to"), "selection 'mass 2 to': unexpected token 'to' at column 8");
-    EXPECT_EQ(usage_error(t, "name"), "selection 'name': unexpected end of selection after 'name' at column 1");
-    EXPECT_EQ(usage_error(t, "name CA and"), "selection 'name CA and': unexpected end of selection after 'and' at column 9");
-    EXPECT_EQ(usage_error(t, "name and resid 1"), "selection 'name and resid 1': unexpected token 'and' at column 6");
+    EXPECT_EQ(usage_error(t, "index 1:5x"),
+              "selection 'index 1:5x': unexpected token 'x' at column 10");
+    EXPECT_EQ(usage_error(t, "index 1.5"),
+              "selection 'index 1.5': unexpected token '.5' at column 8");
+    EXPECT_EQ(usage_error(t, "mass 1.0:abc"),
+              "selection 'mass 1.0:abc': unexpected token 'abc' at column 10");
+    EXPECT_EQ(usage_error(t, "mass 2 to"),
+              "selection 'mass 2 to': unexpected token 'to' at column 8");
+    EXPECT_EQ(usage_error(t, "name"),
+              "selection 'name': unexpected end of selection after 'name' at column 1");
+    EXPECT_EQ(usage_error(t, "name CA and"),
+              "selection 'name CA and': unexpected end of selection after 'and' at column 9");
+    EXPECT_EQ(usage_error(t, "name and resid 1"),
+              "selection 'name and resid 1': unexpected token 'and' at column 6");
     EXPECT_EQ(usage_error(t, "(name CA"), "selection '(name CA': missing ')' for '(' at column 1");
     EXPECT_EQ(usage_error(t, "name CA)"), "selection 'name CA)': unexpected token ')' at column 8");
-    EXPECT_EQ(usage_error(t, "protein CA"), "selection 'protein CA': unexpected token 'CA' at column 9");
-    EXPECT_EQ(usage_error(t, "NAME CA"), "selection 'NAME CA': unexpected token 'NAME' at column 1");
-    EXPECT_EQ(usage_error(t, "  resid 1 or or"), "selection '  resid 1 or or': unexpected token 'or' at column 14");
+    EXPECT_EQ(usage_error(t, "protein CA"),
+              "selection 'protein CA': unexpected token 'CA' at column 9");
+    EXPECT_EQ(usage_error(t, "NAME CA"),
+              "selection 'NAME CA': unexpected token 'NAME' at column 1");
+    EXPECT_EQ(usage_error(t, "  resid 1 or or"),
+              "selection '  resid 1 or or': unexpected token 'or' at column 14");
     EXPECT_EQ(usage_error(t, ""), "selection '': the selection is empty");
-    EXPECT_EQ(usage_error(t, "name CA or )"), "selection 'name CA or )': unexpected token ')' at column 12");
+    EXPECT_EQ(usage_error(t, "name CA or )"),
+              "selection 'name CA or )': unexpected token ')' at column 12");
     EXPECT_EQ(usage_error(t, "()"), "selection '()': unexpected token ')' at column 2");
     EXPECT_EQ(usage_error(t, "same foo as name CA"),
               "selection 'same foo as name CA': unknown property 'foo' for 'same' at column 6");
     EXPECT_EQ(usage_error(t, "same residue of name CA"),
               "selection 'same residue of name CA': unexpected token 'of' at column 14");
     EXPECT_EQ(usage_error(t, "prop mass ~ 1"),
-              "selection 'prop mass ~ 1': invalid operator '~' at column 11 (use one of < <= > >= == !=)");
+              "selection 'prop mass ~ 1': invalid operator '~' at column 11 (use one of < <= > >= "
+              "== !=)");
     EXPECT_EQ(usage_error(t, "prop mass > heavy"),
               "selection 'prop mass > heavy': unexpected token 'heavy' at column 13");
-    EXPECT_EQ(usage_error(t, "prop mass >"), "selection 'prop mass >': unexpected end of selection after '>' at column 11");
+    EXPECT_EQ(usage_error(t, "prop mass >"),
+              "selection 'prop mass >': unexpected end of selection after '>' at column 11");
     EXPECT_EQ(usage_error(t, "resid 5A"),
-              "selection 'resid 5A': resid '5A' at column 7 has an insertion code, but the topology has none");
+              "selection 'resid 5A': resid '5A' at column 7 has an insertion code, but the "
+              "topology has none");
 }
 
 TEST(Selection, UnsupportedKeywordsSaySo) {
     const Topology t = toy_system();
     EXPECT_EQ(usage_error(t, "around 5 protein"),
-              "selection 'around 5 protein': keyword 'around' at column 1 is not supported (it needs coordinates)");
-    EXPECT_EQ(usage_error(t, "protein and id 5"),
-              "selection 'protein and id 5': keyword 'id' at column 13 is not supported (use 'index' for "
-              "0-based or 'bynum' for 1-based atom numbers)");
+              "selection 'around 5 protein': keyword 'around' at column 1 is not supported (it "
+              "needs coordinates)");
+    EXPECT_EQ(
+        usage_error(t, "protein and id 5"),
+        "selection 'protein and id 5': keyword 'id' at column 13 is not supported (use 'index' for "
+        "0-based or 'bynum' for 1-based atom numbers)");
     EXPECT_EQ(usage_error(t, "bfactor 1"),
-              "selection 'bfactor 1': keyword 'bfactor' at column 1 is not supported (the topology has no such attribute)");
-    EXPECT_EQ(usage_error(t, "prop z > 1"),
-              "selection 'prop z > 1': 'prop z' at column 6 is not supported (it needs coordinates)");
-    EXPECT_EQ(usage_error(t, "same x as name CA"), "selection 'same x as name CA': 'same x' at column 6 is not supported");
+              "selection 'bfactor 1': keyword 'bfactor' at column 1 is not supported (the topology "
+              "has no such attribute)");
+    EXPECT_EQ(
+        usage_error(t, "prop z > 1"),
+        "selection 'prop z > 1': 'prop z' at column 6 is not supported (it needs coordinates)");
+    EXPECT_EQ(usage_error(t, "same x as name CA"),
+              "selection 'same x as name CA': 'same x' at column 6 is not supported");
 }
 
 TEST(Selection, PropertyOperatorsAndFlips) {

@@ -16,54 +16,152 @@ namespace {
 
 // Name lists of MDAnalysis' core/selection.py (unchanged from 2.4 to 2.8; `water` is 2.9's),
 // sorted for binary search.
-constexpr auto kProteinResidues = std::to_array<std::string_view>({
-    "ACE", "ALA", "ALAD", "ARG", "ARGN", "ASF", "ASH", "ASN", "ASN1", "ASP", "ASPH", "CALA",
-    "CARG", "CASF", "CASN", "CASP", "CCYS", "CCYX", "CGLN", "CGLU", "CGLY", "CHID", "CHIE",
-    "CHIP", "CILE", "CLEU", "CLYS", "CME", "CMET", "CPHE", "CPRO", "CSER", "CTHR", "CTRP",
-    "CTYR", "CVAL", "CYM", "CYS", "CYS1", "CYS2", "CYSH", "CYX", "DAB", "GLH", "GLN", "GLU",
-    "GLUH", "GLY", "HID", "HIE", "HIP", "HIS", "HIS1", "HIS2", "HISA", "HISB", "HISD", "HISE",
-    "HISH", "HSD", "HSE", "HSP", "HYP", "ILE", "LEU", "LYN", "LYS", "LYSH", "MET", "MSE",
-    "NALA", "NARG", "NASN", "NASP", "NCYS", "NCYX", "NGLN", "NGLU", "NGLY", "NHID", "NHIE",
-    "NHIP", "NILE", "NLEU", "NLYS", "NME", "NMET", "NPHE", "NPRO", "NSER", "NTHR", "NTRP",
-    "NTYR", "NVAL", "ORN", "PGLU", "PHE", "PRO", "QLN", "SER", "THR", "TRP", "TYR", "VAL"});
-constexpr auto kNucleicResidues = std::to_array<std::string_view>({
-    "A", "ADE", "C", "CYT", "DA", "DA3", "DA5", "DC", "DC3", "DC5", "DG", "DG3", "DG5", "DT",
-    "DT3", "DT5", "G", "GUA", "RA", "RA3", "RA5", "RC", "RC3", "RC5", "RG", "RG3", "RG5", "RU",
-    "RU3", "RU5", "T", "THY", "U", "URA"});
-constexpr auto kWaterResidues = std::to_array<std::string_view>({
-    "H2O", "HHO", "HOH", "OH2", "OHH", "SOL", "T3P", "T4P", "T5P", "TIP", "TIP2", "TIP3",
-    "TIP4", "WAT"});
+constexpr auto kProteinResidues = std::to_array<std::string_view>(
+    {"ACE",  "ALA",  "ALAD", "ARG",  "ARGN", "ASF",  "ASH",  "ASN",  "ASN1", "ASP",  "ASPH", "CALA",
+     "CARG", "CASF", "CASN", "CASP", "CCYS", "CCYX", "CGLN", "CGLU", "CGLY", "CHID", "CHIE", "CHIP",
+     "CILE", "CLEU", "CLYS", "CME",  "CMET", "CPHE", "CPRO", "CSER", "CTHR", "CTRP", "CTYR", "CVAL",
+     "CYM",  "CYS",  "CYS1", "CYS2", "CYSH", "CYX",  "DAB",  "GLH",  "GLN",  "GLU",  "GLUH", "GLY",
+     "HID",  "HIE",  "HIP",  "HIS",  "HIS1", "HIS2", "HISA", "HISB", "HISD", "HISE", "HISH", "HSD",
+     "HSE",  "HSP",  "HYP",  "ILE",  "LEU",  "LYN",  "LYS",  "LYSH", "MET",  "MSE",  "NALA", "NARG",
+     "NASN", "NASP", "NCYS", "NCYX", "NGLN", "NGLU", "NGLY", "NHID", "NHIE", "NHIP", "NILE", "NLEU",
+     "NLYS", "NME",  "NMET", "NPHE", "NPRO", "NSER", "NTHR", "NTRP", "NTYR", "NVAL", "ORN",  "PGLU",
+     "PHE",  "PRO",  "QLN",  "SER",  "THR",  "TRP",  "TYR",  "VAL"});
+constexpr auto kNucleicResidues = std::to_array<std::string_view>(
+    {"A",   "ADE", "C",   "CYT", "DA",  "DA3", "DA5", "DC",  "DC3", "DC5", "DG",  "DG3",
+     "DG5", "DT",  "DT3", "DT5", "G",   "GUA", "RA",  "RA3", "RA5", "RC",  "RC3", "RC5",
+     "RG",  "RG3", "RG5", "RU",  "RU3", "RU5", "T",   "THY", "U",   "URA"});
+constexpr auto kWaterResidues =
+    std::to_array<std::string_view>({"H2O", "HHO", "HOH", "OH2", "OHH", "SOL", "T3P", "T4P", "T5P",
+                                     "TIP", "TIP2", "TIP3", "TIP4", "WAT"});
 constexpr auto kBackboneNames = std::to_array<std::string_view>({"C", "CA", "N", "O"});
-constexpr auto kNucleicBackboneNames = std::to_array<std::string_view>({"C3'", "C5'", "O3'", "O5'",
-                                                                   "P"});
-constexpr auto kNucleicBaseNames = std::to_array<std::string_view>({
-    "C2", "C4", "C5", "C5M", "C6", "C8", "N1", "N2", "N3", "N4", "N6", "N7", "N9", "O2", "O4",
-    "O6"});
-constexpr auto kNucleicSugarNames = std::to_array<std::string_view>({"C1'", "C2'", "C3'", "C4'",
-                                                                "O4'"});
+constexpr auto kNucleicBackboneNames =
+    std::to_array<std::string_view>({"C3'", "C5'", "O3'", "O5'", "P"});
+constexpr auto kNucleicBaseNames =
+    std::to_array<std::string_view>({"C2", "C4", "C5", "C5M", "C6", "C8", "N1", "N2", "N3", "N4",
+                                     "N6", "N7", "N9", "O2", "O4", "O6"});
+constexpr auto kNucleicSugarNames =
+    std::to_array<std::string_view>({"C1'", "C2'", "C3'", "C4'", "O4'"});
 
 // Every selection keyword MDAnalysis knows (2.4 list plus 2.9's `water`). A value list after
 // `name`, `resid`, ... ends at the first of these, supported or not, exactly as in MDAnalysis.
-constexpr auto kKeywords = std::to_array<std::string_view>({
-    "all", "altLoc", "altloc", "and", "aromatic", "aromaticity", "around", "atom", "backbone",
-    "bfactor", "bonded", "bynum", "byres", "chainID", "chainid", "charge", "chirality", "cylayer",
-    "cyzone", "element", "epsilon", "epsilon14", "formalcharge", "gbscreen", "global", "group",
-    "icode", "id", "index", "isolayer", "mass", "model", "molnum", "moltype", "name", "nbindex",
-    "not", "nucleic", "nucleicbackbone", "nucleicbase", "nucleicsugar", "occupancy", "or",
-    "point", "prop", "protein", "radius", "record_type", "resid", "resindex", "resname",
-    "resnum", "rmin", "rmin14", "same", "segid", "segindex", "smarts", "solventradius",
-    "sphlayer", "sphzone", "tempfactor", "type", "water", "("});
+constexpr auto kKeywords = std::to_array<std::string_view>({"all",
+                                                            "altLoc",
+                                                            "altloc",
+                                                            "and",
+                                                            "aromatic",
+                                                            "aromaticity",
+                                                            "around",
+                                                            "atom",
+                                                            "backbone",
+                                                            "bfactor",
+                                                            "bonded",
+                                                            "bynum",
+                                                            "byres",
+                                                            "chainID",
+                                                            "chainid",
+                                                            "charge",
+                                                            "chirality",
+                                                            "cylayer",
+                                                            "cyzone",
+                                                            "element",
+                                                            "epsilon",
+                                                            "epsilon14",
+                                                            "formalcharge",
+                                                            "gbscreen",
+                                                            "global",
+                                                            "group",
+                                                            "icode",
+                                                            "id",
+                                                            "index",
+                                                            "isolayer",
+                                                            "mass",
+                                                            "model",
+                                                            "molnum",
+                                                            "moltype",
+                                                            "name",
+                                                            "nbindex",
+                                                            "not",
+                                                            "nucleic",
+                                                            "nucleicbackbone",
+                                                            "nucleicbase",
+                                                            "nucleicsugar",
+                                                            "occupancy",
+                                                            "or",
+                                                            "point",
+                                                            "prop",
+                                                            "protein",
+                                                            "radius",
+                                                            "record_type",
+                                                            "resid",
+                                                            "resindex",
+                                                            "resname",
+                                                            "resnum",
+                                                            "rmin",
+                                                            "rmin14",
+                                                            "same",
+                                                            "segid",
+                                                            "segindex",
+                                                            "smarts",
+                                                            "solventradius",
+                                                            "sphlayer",
+                                                            "sphzone",
+                                                            "tempfactor",
+                                                            "type",
+                                                            "water",
+                                                            "("});
 
 // Names `prop` accepts on either side of the operator (MDAnalysis' PropertySelection.props);
 // only used to decide whether "prop 1.1 < mass" must be flipped.
-constexpr auto kPropNames = std::to_array<std::string_view>({
-    "altLoc", "angles", "aromaticity", "atomattr", "atomiccharge", "atomnum", "bonds", "chainID",
-    "charge", "chargegroup", "chirality", "cmaps", "dihedrals", "element", "epsilon",
-    "epsilon14", "formalcharge", "gbscreen", "icode", "id", "impropers", "index", "mass",
-    "model", "molnum", "moltype", "name", "nbindex", "occupancy", "radius", "record_type",
-    "resid", "residueattr", "resindex", "resname", "resnum", "rmin", "rmin14", "segid",
-    "segindex", "segmentattr", "solventradius", "tempfactor", "topologyattr", "type",
-    "type_index", "ureybradleys", "x", "y", "z"});
+constexpr auto kPropNames = std::to_array<std::string_view>({"altLoc",
+                                                             "angles",
+                                                             "aromaticity",
+                                                             "atomattr",
+                                                             "atomiccharge",
+                                                             "atomnum",
+                                                             "bonds",
+                                                             "chainID",
+                                                             "charge",
+                                                             "chargegroup",
+                                                             "chirality",
+                                                             "cmaps",
+                                                             "dihedrals",
+                                                             "element",
+                                                             "epsilon",
+                                                             "epsilon14",
+                                                             "formalcharge",
+                                                             "gbscreen",
+                                                             "icode",
+                                                             "id",
+                                                             "impropers",
+                                                             "index",
+                                                             "mass",
+                                                             "model",
+                                                             "molnum",
+                                                             "moltype",
+                                                             "name",
+                                                             "nbindex",
+                                                             "occupancy",
+                                                             "radius",
+                                                             "record_type",
+                                                             "resid",
+                                                             "residueattr",
+                                                             "resindex",
+                                                             "resname",
+                                                             "resnum",
+                                                             "rmin",
+                                                             "rmin14",
+                                                             "segid",
+                                                             "segindex",
+                                                             "segmentattr",
+                                                             "solventradius",
+                                                             "tempfactor",
+                                                             "topologyattr",
+                                                             "type",
+                                                             "type_index",
+                                                             "ureybradleys",
+                                                             "x",
+                                                             "y",
+                                                             "z"});
 
 template <std::size_t N>
 bool sorted_contains(const std::array<std::string_view, N>& list, std::string_view s) {
@@ -78,7 +176,9 @@ bool contains(const std::array<std::string_view, N>& list, std::string_view s) {
 bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 bool is_word(char c) {
     return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
@@ -268,7 +368,8 @@ private:
     // The non-keyword tokens after `key` (MDAnalysis' grab_not_keywords); at least one.
     std::vector<Token> take_values(const Token& key) {
         std::vector<Token> out;
-        while (pos_ < tokens_.size() && !is_keyword(tokens_[pos_].text)) out.push_back(tokens_[pos_++]);
+        while (pos_ < tokens_.size() && !is_keyword(tokens_[pos_].text))
+            out.push_back(tokens_[pos_++]);
         if (out.empty()) {
             if (pos_ >= tokens_.size()) unexpected_end(key);
             unexpected(tokens_[pos_]);
@@ -289,8 +390,9 @@ private:
                 if (i + 1 >= tokens.size()) unexpected(t);
                 out.back().append(t);
                 out.back().append(tokens[++i]);
-            } else if (!out.empty() && (t.text.starts_with("--") || t.text.starts_with("to") ||
-                                        t.text.front() == ':' || ends_with_delimiter(out.back().text))) {
+            } else if (!out.empty() &&
+                       (t.text.starts_with("--") || t.text.starts_with("to") ||
+                        t.text.front() == ':' || ends_with_delimiter(out.back().text))) {
                 out.back().append(t);
             } else {
                 out.emplace_back();
@@ -313,7 +415,8 @@ private:
         long long x = 0;
         const std::size_t from = s[k] == '+' ? k + 1 : k;
         const auto r = std::from_chars(s.data() + from, s.data() + j, x);
-        if (r.ec != std::errc()) fail("number '{}' at column {} is out of range", s.substr(k, j - k), v.columns[k]);
+        if (r.ec != std::errc())
+            fail("number '{}' at column {} is out of range", s.substr(k, j - k), v.columns[k]);
         k = j;
         return x;
     }
@@ -488,21 +591,32 @@ private:
     static std::optional<std::function<double(const Parser&, std::size_t)>> numeric_attribute(
         std::string_view name) {
         using F = std::function<double(const Parser&, std::size_t)>;
-        if (name == "mass") return F([](const Parser& p, std::size_t i) { return p.top_.atoms[i].mass; });
-        if (name == "charge") return F([](const Parser& p, std::size_t i) { return p.top_.atoms[i].charge; });
-        if (name == "index") return F([](const Parser&, std::size_t i) { return static_cast<double>(i); });
+        if (name == "mass")
+            return F([](const Parser& p, std::size_t i) { return p.top_.atoms[i].mass; });
+        if (name == "charge")
+            return F([](const Parser& p, std::size_t i) { return p.top_.atoms[i].charge; });
+        if (name == "index")
+            return F([](const Parser&, std::size_t i) { return static_cast<double>(i); });
         if (name == "resindex")
-            return F([](const Parser& p, std::size_t i) { return static_cast<double>(p.top_.atoms[i].residue); });
+            return F([](const Parser& p, std::size_t i) {
+                return static_cast<double>(p.top_.atoms[i].residue);
+            });
         if (name == "resid")
-            return F([](const Parser& p, std::size_t i) { return static_cast<double>(p.residue_of(i).resid); });
+            return F([](const Parser& p, std::size_t i) {
+                return static_cast<double>(p.residue_of(i).resid);
+            });
         if (name == "resnum")
-            return F([](const Parser& p, std::size_t i) { return static_cast<double>(p.residue_of(i).resnum); });
+            return F([](const Parser& p, std::size_t i) {
+                return static_cast<double>(p.residue_of(i).resnum);
+            });
         return std::nullopt;
     }
 
     // ---- grammar (MDAnalysis' precedence climbing: and = or = 3, not = 5, byres etc. = 1) --
 
-    static int binary_precedence(std::string_view op) { return (op == "and" || op == "or") ? 3 : -1; }
+    static int binary_precedence(std::string_view op) {
+        return (op == "and" || op == "or") ? 3 : -1;
+    }
 
     Mask parse_expression(int min_precedence) {
         Mask left = parse_term();
@@ -542,11 +656,14 @@ private:
         }
         if (k == "global") return parse_expression(5);  // we always select from the whole system
         if (k == "protein")
-            return residues_where([](const Residue& r) { return sorted_contains(kProteinResidues, r.name); });
+            return residues_where(
+                [](const Residue& r) { return sorted_contains(kProteinResidues, r.name); });
         if (k == "nucleic")
-            return residues_where([](const Residue& r) { return sorted_contains(kNucleicResidues, r.name); });
+            return residues_where(
+                [](const Residue& r) { return sorted_contains(kNucleicResidues, r.name); });
         if (k == "water")
-            return residues_where([](const Residue& r) { return sorted_contains(kWaterResidues, r.name); });
+            return residues_where(
+                [](const Residue& r) { return sorted_contains(kWaterResidues, r.name); });
         if (k == "backbone") return named_atoms_in(kProteinResidues, kBackboneNames);
         if (k == "nucleicbackbone") return named_atoms_in(kNucleicResidues, kNucleicBackboneNames);
         if (k == "nucleicbase") return named_atoms_in(kNucleicResidues, kNucleicBaseNames);
@@ -554,36 +671,51 @@ private:
 
         if (k == "name" || k == "type" || k == "element") {
             const std::vector<Token> patterns = take_values(key);
-            if (k == "name") return atoms_where([&](std::size_t i) { return any_pattern(patterns, top_.atoms[i].name); });
-            if (k == "type") return atoms_where([&](std::size_t i) { return any_pattern(patterns, top_.atoms[i].type); });
-            return atoms_where([&](std::size_t i) { return any_pattern(patterns, top_.atoms[i].element); });
+            if (k == "name")
+                return atoms_where(
+                    [&](std::size_t i) { return any_pattern(patterns, top_.atoms[i].name); });
+            if (k == "type")
+                return atoms_where(
+                    [&](std::size_t i) { return any_pattern(patterns, top_.atoms[i].type); });
+            return atoms_where(
+                [&](std::size_t i) { return any_pattern(patterns, top_.atoms[i].element); });
         }
         if (k == "resname" || k == "segid") {
             const std::vector<Token> patterns = take_values(key);
-            if (k == "resname") return residues_where([&](const Residue& r) { return any_pattern(patterns, r.name); });
+            if (k == "resname")
+                return residues_where(
+                    [&](const Residue& r) { return any_pattern(patterns, r.name); });
             return residues_where([&](const Residue& r) { return any_pattern(patterns, r.segid); });
         }
         if (k == "resid") {
             const auto ranges = resid_ranges(key);
-            return residues_where([&](const Residue& r) { return in_ranges(ranges, r.resid, false); });
+            return residues_where(
+                [&](const Residue& r) { return in_ranges(ranges, r.resid, false); });
         }
         if (k == "resnum") {
             const auto ranges = int_ranges(key);
-            return residues_where([&](const Residue& r) { return in_ranges(ranges, r.resnum, false); });
+            return residues_where(
+                [&](const Residue& r) { return in_ranges(ranges, r.resnum, false); });
         }
         if (k == "resindex") {
             const auto ranges = int_ranges(key);
-            return atoms_where([&](std::size_t i) { return in_ranges(ranges, top_.atoms[i].residue, false); });
+            return atoms_where(
+                [&](std::size_t i) { return in_ranges(ranges, top_.atoms[i].residue, false); });
         }
         if (k == "index" || k == "bynum") {
             const auto ranges = int_ranges(key);
             const double offset = k == "bynum" ? 1.0 : 0.0;  // bynum counts from 1
-            return atoms_where([&](std::size_t i) { return in_ranges(ranges, static_cast<double>(i) + offset, false); });
+            return atoms_where([&](std::size_t i) {
+                return in_ranges(ranges, static_cast<double>(i) + offset, false);
+            });
         }
         if (k == "mass" || k == "charge") {
             const auto ranges = float_ranges(key);
-            if (k == "mass") return atoms_where([&](std::size_t i) { return in_ranges(ranges, top_.atoms[i].mass, true); });
-            return atoms_where([&](std::size_t i) { return in_ranges(ranges, top_.atoms[i].charge, true); });
+            if (k == "mass")
+                return atoms_where(
+                    [&](std::size_t i) { return in_ranges(ranges, top_.atoms[i].mass, true); });
+            return atoms_where(
+                [&](std::size_t i) { return in_ranges(ranges, top_.atoms[i].charge, true); });
         }
         if (k == "prop") return parse_prop(key);
         if (k == "atom") return parse_atom(key);
@@ -592,7 +724,9 @@ private:
             std::vector<char> hit(top_.residues.size(), 0);
             for (std::size_t i = 0; i < n_atoms(); ++i)
                 if (inner[i]) hit[static_cast<std::size_t>(top_.atoms[i].residue)] = 1;
-            return atoms_where([&](std::size_t i) { return hit[static_cast<std::size_t>(top_.atoms[i].residue)] != 0; });
+            return atoms_where([&](std::size_t i) {
+                return hit[static_cast<std::size_t>(top_.atoms[i].residue)] != 0;
+            });
         }
         if (k == "bonded") {
             // Atoms bonded to any selected atom (selected atoms only if bonded to another one).
@@ -609,10 +743,13 @@ private:
 
         if (k == "around" || k == "point" || k == "sphzone" || k == "sphlayer" || k == "isolayer" ||
             k == "cyzone" || k == "cylayer")
-            fail("keyword '{}' at column {} is not supported (it needs coordinates)", k, key.column);
+            fail("keyword '{}' at column {} is not supported (it needs coordinates)", k,
+                 key.column);
         if (k == "id")
-            fail("keyword 'id' at column {} is not supported (use 'index' for 0-based or 'bynum' "
-                 "for 1-based atom numbers)", key.column);
+            fail(
+                "keyword 'id' at column {} is not supported (use 'index' for 0-based or 'bynum' "
+                "for 1-based atom numbers)",
+                key.column);
         if (k == "group" || k == "smarts" || k == "aromatic")
             fail("keyword '{}' at column {} is not supported", k, key.column);
         if (is_keyword(k) && k != "and" && k != "or" && k != ")")
@@ -633,10 +770,12 @@ private:
     // prop [abs] <attr> <op> <value>, with MDAnalysis' tolerance of missing spaces
     // ("mass>1.1", "mass >1.1", "mass> 1.1") and of a flipped order ("1.1 < mass").
     Mask parse_prop(const Token& key) {
-        static constexpr auto kOps = std::to_array<std::string_view>({"<=", ">=", "==", "!=", "<", ">"});
+        static constexpr auto kOps =
+            std::to_array<std::string_view>({"<=", ">=", "==", "!=", "<", ">"});
         // Python's str.split(sep) into exactly two parts, else nullopt.
-        auto split2 = [](const std::string& s, std::string_view sep)
-            -> std::optional<std::pair<std::string, std::string>> {
+        auto split2 =
+            [](const std::string& s,
+               std::string_view sep) -> std::optional<std::pair<std::string, std::string>> {
             const std::size_t at = s.find(sep);
             if (at == std::string::npos) return std::nullopt;
             if (s.find(sep, at + sep.size()) != std::string::npos) return std::nullopt;
@@ -652,7 +791,8 @@ private:
         bool have_oper = false;
         for (std::string_view sym : kOps)
             if (auto parts = split2(prop.text, sym)) {
-                oper = {std::string(sym) + parts->second, prop.column + static_cast<int>(parts->first.size())};
+                oper = {std::string(sym) + parts->second,
+                        prop.column + static_cast<int>(parts->first.size())};
                 prop.text = parts->first;
                 have_oper = true;
                 break;
@@ -665,7 +805,8 @@ private:
                 const auto parts = split2(oper.text, sym);
                 if (!parts) unexpected(oper);
                 if (!parts->second.empty()) {
-                    value = {parts->second, oper.column + static_cast<int>(parts->first.size() + sym.size())};
+                    value = {parts->second,
+                             oper.column + static_cast<int>(parts->first.size() + sym.size())};
                     oper.text = std::string(sym);
                     have_value = true;
                 }
@@ -676,23 +817,32 @@ private:
             // MDAnalysis flips "1.1 < mass" into "mass >= 1.1" (its table maps < to >=, > to <=;
             // copied as is: it only differs at equality).
             std::swap(prop, value);
-            if (oper.text == "<") oper.text = ">=";
-            else if (oper.text == ">=") oper.text = "<";
-            else if (oper.text == ">") oper.text = "<=";
-            else if (oper.text == "<=") oper.text = ">";
-            else if (oper.text != "==" && oper.text != "!=") unexpected(oper);
+            if (oper.text == "<")
+                oper.text = ">=";
+            else if (oper.text == ">=")
+                oper.text = "<";
+            else if (oper.text == ">")
+                oper.text = "<=";
+            else if (oper.text == "<=")
+                oper.text = ">";
+            else if (oper.text != "==" && oper.text != "!=")
+                unexpected(oper);
         }
         if (std::find(kOps.begin(), kOps.end(), oper.text) == kOps.end())
-            fail("invalid operator '{}' at column {} (use one of < <= > >= == !=)", oper.text, oper.column);
+            fail("invalid operator '{}' at column {} (use one of < <= > >= == !=)", oper.text,
+                 oper.column);
         double x = 0.0;
         if (!parse_whole_float(value.text, x)) unexpected(value);
         if (prop.text == "x" || prop.text == "y" || prop.text == "z")
-            fail("'prop {}' at column {} is not supported (it needs coordinates)", prop.text, prop.column);
+            fail("'prop {}' at column {} is not supported (it needs coordinates)", prop.text,
+                 prop.column);
         const auto attribute = numeric_attribute(prop.text);
         if (!attribute) {
             if (contains(kPropNames, prop.text))
-                fail("'prop {}' at column {} is not supported (use mass, charge, index, resindex, "
-                     "resid or resnum)", prop.text, prop.column);
+                fail(
+                    "'prop {}' at column {} is not supported (use mass, charge, index, resindex, "
+                    "resid or resnum)",
+                    prop.text, prop.column);
             unexpected(prop);
         }
         const std::string op = oper.text;
@@ -723,9 +873,9 @@ private:
 
     // same <property> as <selection>: every atom sharing the property value with a selected one.
     Mask parse_same(const Token& key) {
-        static constexpr auto kSameProps = std::to_array<std::string_view>({
-            "fragment", "x", "y", "z", "residue", "segment", "name", "type", "resname",
-            "resid", "segid", "mass", "charge", "radius", "bfactor"});
+        static constexpr auto kSameProps = std::to_array<std::string_view>(
+            {"fragment", "x", "y", "z", "residue", "segment", "name", "type", "resname", "resid",
+             "segid", "mass", "charge", "radius", "bfactor"});
         const Token prop = take(key);
         if (!contains(kSameProps, prop.text) && prop.text != "resnum")
             fail("unknown property '{}' for 'same' at column {}", prop.text, prop.column);
@@ -739,7 +889,8 @@ private:
         if (p == "fragment") {
             Mask out = empty_mask();
             for (const auto& frag : fragments(top_))
-                if (std::any_of(frag.begin(), frag.end(), [&](int a) { return inner[static_cast<std::size_t>(a)] != 0; }))
+                if (std::any_of(frag.begin(), frag.end(),
+                                [&](int a) { return inner[static_cast<std::size_t>(a)] != 0; }))
                     for (int a : frag) out[static_cast<std::size_t>(a)] = 1;
             return out;
         }
@@ -750,10 +901,13 @@ private:
             for (std::size_t i = 0; i < n_atoms(); ++i)
                 if (inner[i]) keys.push_back(key_of(i));
             std::sort(keys.begin(), keys.end());
-            return atoms_where([&](std::size_t i) { return std::binary_search(keys.begin(), keys.end(), key_of(i)); });
+            return atoms_where([&](std::size_t i) {
+                return std::binary_search(keys.begin(), keys.end(), key_of(i));
+            });
         };
         if (p == "residue") return same_by([&](std::size_t i) { return top_.atoms[i].residue; });
-        if (p == "segment" || p == "segid") return same_by([&](std::size_t i) { return residue_of(i).segid; });
+        if (p == "segment" || p == "segid")
+            return same_by([&](std::size_t i) { return residue_of(i).segid; });
         if (p == "name") return same_by([&](std::size_t i) { return top_.atoms[i].name; });
         if (p == "type") return same_by([&](std::size_t i) { return top_.atoms[i].type; });
         if (p == "resname") return same_by([&](std::size_t i) { return residue_of(i).name; });
