@@ -296,6 +296,15 @@ TEST(ConfPipeline, AngleStoreIsAddressedByFramePosition) {
     EXPECT_NEAR(late.row(rows[2])[0], 185.0, 1e-5);
     EXPECT_EQ(finish_conformational(sys.plan, late, 3).ua_entropy.at({0, 0}), kTwoToOne);
     EXPECT_THROW(finish_conformational(sys.plan, early, 3), DataError);  // frame 2 missing
+    // MPI byte round trip keeps everything.
+    ByteWriter w;
+    pack_dihedral_partial(late, w);
+    ByteReader rd(w.bytes().data(), w.bytes().size());
+    const DihedralPartial back = unpack_dihedral_partial(rd);
+    EXPECT_TRUE(rd.done());
+    EXPECT_EQ(back.histograms, late.histograms);
+    EXPECT_EQ(back.frame_positions, late.frame_positions);
+    EXPECT_EQ(back.angles, late.angles);
 }
 
 TEST(ConfPipeline, ResidueLevelListQuirks) {

@@ -12,40 +12,6 @@
 
 namespace mcc {
 
-std::array<float, 9> mdanalysis_triclinic_vectors(const std::array<float, 6>& dimensions) {
-    std::array<float, 9> m{};
-    const double lx = dimensions[0], ly = dimensions[1], lz = dimensions[2];
-    const double alpha = dimensions[3], beta = dimensions[4], gamma = dimensions[5];
-    const bool positive = lx > 0 && ly > 0 && lz > 0 && alpha > 0 && beta > 0 && gamma > 0;
-    if (!positive || !(alpha < 180.0 && beta < 180.0 && gamma < 180.0)) return m;
-    if (alpha == 90.0 && beta == 90.0 && gamma == 90.0) {
-        m[0] = dimensions[0];
-        m[4] = dimensions[1];
-        m[8] = dimensions[2];
-        return m;
-    }
-    constexpr double deg = std::numbers::pi / 180.0;  // numpy deg2rad
-    const double cos_alpha = alpha == 90.0 ? 0.0 : std::cos(alpha * deg);
-    const double cos_beta = beta == 90.0 ? 0.0 : std::cos(beta * deg);
-    double cos_gamma = 0.0, sin_gamma = 1.0;
-    if (gamma != 90.0) {
-        cos_gamma = std::cos(gamma * deg);
-        sin_gamma = std::sin(gamma * deg);
-    }
-    const double bx = ly * cos_gamma, by = ly * sin_gamma;
-    const double cx = lz * cos_beta;
-    const double cy = lz * (cos_alpha - cos_beta * cos_gamma) / sin_gamma;
-    const double cz = std::sqrt(lz * lz - cx * cx - cy * cy);
-    if (!(cz > 0.0)) return m;
-    m[0] = static_cast<float>(lx);
-    m[3] = static_cast<float>(bx);
-    m[4] = static_cast<float>(by);
-    m[6] = static_cast<float>(cx);
-    m[7] = static_cast<float>(cy);
-    m[8] = static_cast<float>(cz);
-    return m;
-}
-
 DihedralBox dihedral_box(const Frame& frame) {
     DihedralBox box;
     const auto& d = frame.dimensions;
@@ -58,7 +24,7 @@ DihedralBox dihedral_box(const Frame& frame) {
         }
     } else {
         box.kind = DihedralBox::Kind::Triclinic;
-        box.vectors = mdanalysis_triclinic_vectors(d);
+        box.vectors = box_vectors_from_dimensions(d);  // MDAnalysis triclinic_vectors
     }
     return box;
 }
@@ -259,6 +225,28 @@ DihedralPartial make_dihedral_partial(const DihedralPlan& plan) {
     p.n_bins = plan.n_bins;
     p.n_instances = plan.n_instances();
     p.histograms.assign(plan.n_slots * static_cast<std::size_t>(plan.n_bins), 0);
+    return p;
+}
+
+void pack_dihedral_partial(const DihedralPartial& p, ByteWriter& out) {
+    out.put(static_cast<std::int64_t>(p.n_bins));
+    out.put(static_cast<std::uint64_t>(p.n_instances));
+    out.put(p.histograms);
+    out.put(p.frame_positions);
+    out.put(p.angles);
+}
+
+DihedralPartial unpack_dihedral_partial(ByteReader& in) {
+    DihedralPartial p;
+    std::int64_t n_bins = 0;
+    std::uint64_t n_instances = 0;
+    in.get(n_bins);
+    in.get(n_instances);
+    p.n_bins = static_cast<int>(n_bins);
+    p.n_instances = static_cast<std::size_t>(n_instances);
+    in.get(p.histograms);
+    in.get(p.frame_positions);
+    in.get(p.angles);
     return p;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/serialize.hpp"
 #include "io/frame.hpp"
 #include "plan/dihedral_plan.hpp"
 
@@ -24,10 +25,6 @@ struct DihedralBox {
 // No box when the frame has none or its three lengths are 0 (MDAnalysis `dimensions` None);
 // orthorhombic when all three angles are exactly 90; triclinic otherwise.
 DihedralBox dihedral_box(const Frame& frame);
-
-// MDAnalysis `triclinic_vectors`: dimensions (lx, ly, lz, alpha, beta, gamma) -> box rows,
-// computed in double and rounded to float32; zero matrix for an invalid box.
-std::array<float, 9> mdanalysis_triclinic_vectors(const std::array<float, 6>& dimensions);
 
 // MDAnalysis `_triclinic_pbc` for one position (moves it into the primary cell).
 void wrap_into_triclinic_cell(float xyz[3], const std::array<float, 9>& box);
@@ -68,6 +65,10 @@ struct DihedralPartial {
 };
 
 DihedralPartial make_dihedral_partial(const DihedralPlan& plan);
+
+// Byte encoding of a partial for MPI (the scratch buffer is not sent).
+void pack_dihedral_partial(const DihedralPartial& p, ByteWriter& out);
+DihedralPartial unpack_dihedral_partial(ByteReader& in);
 
 // Measures every planned dihedral in `frame` (raw positions; the frame is not modified), adds
 // them to the histograms and stores them as the row of `frame_position`.
