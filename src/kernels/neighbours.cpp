@@ -111,6 +111,17 @@ bool by_distance_then_id(const std::pair<double, int>& a, const std::pair<double
     return a.first < b.first || (a.first == b.first && a.second < b.second);
 }
 
+// The first `want` entries in (distance, id) order - what a stable sort by distance of the
+// id-ordered list puts first - sorted; the rest unordered.
+void order_nearest(std::vector<std::pair<double, int>>& v, std::size_t want) {
+    if (want < v.size()) {
+        std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(want), v.end(),
+                         by_distance_then_id);
+        v.resize(want);
+    }
+    std::sort(v.begin(), v.end(), by_distance_then_id);
+}
+
 // Periodic cell list over the centres, used to find the `want` nearest centres (by the
 // reference's distance) without looking at all of them.
 class CentreCells {
@@ -155,17 +166,18 @@ public:
             for (int a = 0; a < 3; ++a)
                 if (2 * k + 1 < n_[a]) {
                     all_covered = false;
-                    reach = std::min(reach, (k - 1) * width_[a]);
+                    // binning can misplace a centre lying within rounding of a cell face
+                    reach = std::min(reach, k * width_[a] * (1.0 - 1e-9) - 1e-9);
                 }
             visit_ring(home, k, i, g, found);
             if (all_covered) break;
             if (reach <= 0) continue;
             std::size_t inside = 0;
             for (const auto& f : found)
-                if (f.first < reach * (1.0 - 1e-9)) ++inside;
+                if (f.first < reach) ++inside;
             if (inside >= want) break;
         }
-        std::sort(found.begin(), found.end(), by_distance_then_id);
+        order_nearest(found, want);
         return found;
     }
 
@@ -231,9 +243,9 @@ std::vector<std::vector<int>> rad_neighbour_lists(const std::vector<std::array<d
     RadGeometry g{centres, box, {0.5 * box[0], 0.5 * box[1], 0.5 * box[2]}};
     const std::size_t want = limit > 0 ? std::min<std::size_t>(static_cast<std::size_t>(limit), n - 1)
                                        : n - 1;
-    const bool use_cells = limit > 0 && n > 400 && box[0] > 0 && box[1] > 0 && box[2] > 0;
+    const bool use_cells = limit > 0 && n > 256 && box[0] > 0 && box[1] > 0 && box[2] > 0;
     if (use_cells) {
-        CentreCells cells(centres, box, 8);
+        CentreCells cells(centres, box, 2);
         for (std::size_t i = 0; i < n; ++i)
             out[i] = rad_shell(g, cells.nearest(g, static_cast<int>(i), want), want);
         return out;
@@ -243,7 +255,7 @@ std::vector<std::vector<int>> rad_neighbour_lists(const std::vector<std::array<d
         sorted.clear();
         for (std::size_t j = 0; j < n; ++j)
             if (j != i) sorted.emplace_back(g.distance(i, j), static_cast<int>(j));
-        std::sort(sorted.begin(), sorted.end(), by_distance_then_id);
+        order_nearest(sorted, want);
         out[i] = rad_shell(g, sorted, want);
     }
     return out;
