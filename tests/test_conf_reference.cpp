@@ -207,3 +207,19 @@ TEST(ConfReference, PeptideVacuumCases) {
     const Case vac{"peptide-vacuum", "vacuum_default", "vacuum.tpr", "vacuum.trr"};
     expect_matches_reference(data, vac, run_case(data, vac));
 }
+
+TEST(ConfReference, SolvatedPeptideGroups) {
+    // Groups 0 (peptide), 1 (1061 waters), 1062 (Cl-): non-contiguous ids, G = 3.
+    MCC_REQUIRE_SHARED_DATA(data);
+    Case c{"peptide", "nowater", "peptide.tpr", "peptide.trr"};
+    const CaseRun run = run_case(data, c);
+    expect_matches_reference(data, c, run);
+    ASSERT_EQ(run.plan.groups.size(), 3u);
+    EXPECT_EQ(run.plan.groups[2].group_id, 1062);
+    EXPECT_TRUE(run.result.warnings.empty());  // only the peptide has a residue level
+    c.name = "window";
+    c.start = 5;
+    c.end = 60;
+    c.step = 3;
+    expect_matches_reference(data, c, run_case(data, c));
+}
