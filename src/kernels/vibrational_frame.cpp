@@ -302,8 +302,15 @@ void VibrationalPartial::merge(const VibrationalPartial& later) {
             continue;
         }
         const long total = c.count + p.count;
-        const double w = static_cast<double>(p.count) / static_cast<double>(total);
-        for (std::size_t i = 0; i < c.mean.size(); ++i) c.mean[i] = c.mean[i] + (p.mean[i] - c.mean[i]) * w;
+        if (p.count == 1) {
+            // A one-frame chunk: the serial reducer's own step, so single-frame chunks give
+            // bit-for-bit the reference's running mean (matters for rank-deficient matrices).
+            const double n = static_cast<double>(total);
+            for (std::size_t i = 0; i < c.mean.size(); ++i) c.mean[i] = c.mean[i] + (p.mean[i] - c.mean[i]) / n;
+        } else {
+            const double w = static_cast<double>(p.count) / static_cast<double>(total);
+            for (std::size_t i = 0; i < c.mean.size(); ++i) c.mean[i] = c.mean[i] + (p.mean[i] - c.mean[i]) * w;
+        }
         c.count = total;
     }
 }
