@@ -65,6 +65,12 @@ public:
         top.source = path_;
         top.atoms.resize(n_atoms);
 
+        // Per-atom sections we do not use still have to be complete: this catches files cut
+        // at the end (the usual place of these sections).
+        for (const char* flag : {"ATOM_TYPE_INDEX", "NUMBER_EXCLUDED_ATOMS", "TREE_CHAIN_CLASSIFICATION", "JOIN_ARRAY",
+                                 "IROTAT", "RADII", "SCREEN"})
+            if (has(flag)) (void)fields(flag, n_atoms);
+
         const auto names = strings("ATOM_NAME", n_atoms);
         for (std::size_t i = 0; i < n_atoms; ++i) top.atoms[i].name = names[i];
 
@@ -249,6 +255,8 @@ private:
     }
 
     void split_sections() {
+        if (!text_.empty() && text_.back() != '\n')
+            throw_data("{}: truncated prmtop file (the last line has no line break)", path_);
         const auto lines = textio::split_lines(text_);
         if (lines.empty() || !lines[0].starts_with("%VE"))
             throw_data("{}: not an AMBER prmtop file (first line does not start with %VERSION)", path_);
