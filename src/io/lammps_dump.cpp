@@ -5,7 +5,9 @@
 //  * coordinates: the first complete set among x y z, xs ys zs, xu yu zu, xsu ysu zsu (that
 //    order, fixed by the first frame); values parsed as float32; scaled ones are multiplied by
 //    the box vectors (float32); then the box origin (xlo, ylo, zlo) is subtracted in float64
-//    and the result rounded to float32; atoms are ordered by the `id` column when present;
+//    and the result rounded to float32 -- for scaled coordinates too, so these come out
+//    shifted by -lo compared with x y z columns (MDAnalysis quirk, copied for parity);
+//    atoms are ordered by the `id` column when present;
 //  * dimensions: hi - lo (orthogonal) or MDAnalysis' triclinic_box of the LAMMPS box;
 //  * forces (fx fy fz): CodeEntropy multiplies them by 4.184 (kcal -> kJ) in float32,
 //    f * float32(4.184), whatever kcal_force_units says; `convert_kcal_forces = false` leaves
