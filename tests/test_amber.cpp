@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <cmath>
 
 #include "format_test_util.hpp"
@@ -232,4 +234,23 @@ TEST(AmberShared, PeptidePrmtopAndNetcdf) {
     EXPECT_EQ(f.positions[3 * 3290 + 1], 29.00778579711914f);
     EXPECT_EQ(f.forces[3 * 3290], -16.494823455810547f);
     EXPECT_EQ(f.forces[3 * 3290 + 1], 4.312976360321045f);
+}
+
+TEST(AmberNetcdf, ClonesReadConcurrently) {
+    auto r = open_amber_netcdf(test_data("dipeptide.nc"));
+    std::vector<Frame> expected(r->n_frames());
+    for (std::size_t i = 0; i < expected.size(); ++i) r->read(i, expected[i]);
+    std::vector<std::thread> workers;
+    std::atomic<int> mismatches{0};
+    for (int w = 0; w < 4; ++w)
+        workers.emplace_back([&, reader = r->clone()]() mutable {
+            Frame f;
+            for (int pass = 0; pass < 50; ++pass)
+                for (std::size_t i = 0; i < expected.size(); ++i) {
+                    reader->read(i, f);
+                    mismatches += f.positions != expected[i].positions || f.forces != expected[i].forces;
+                }
+        });
+    for (auto& t : workers) t.join();
+    EXPECT_EQ(mismatches.load(), 0);
 }

@@ -114,3 +114,22 @@ TEST(LammpsDump, DamagedFiles) {
     EXPECT_TRUE(test::damaged_trajectory_rejected_or_exact(open, corrupt.path(), *intact));
     EXPECT_THROW(open_trajectory({test_data("missing.dump")}, std::string("LAMMPSDUMP"), 22), DataError);
 }
+
+TEST(LammpsDump, TriclinicBoxAsMDAnalysis) {
+    const std::string text =
+        "ITEM: TIMESTEP\n0\nITEM: NUMBER OF ATOMS\n2\nITEM: BOX BOUNDS xy xz yz pp pp pp\n"
+        "-1.0 21.0 2.0\n0.0 18.0 -1.0\n0.5 15.5 0.0\nITEM: ATOMS id type xu yu zu fx fy fz\n"
+        "2 1 1.5 2.5 3.5 1.0 -2.0 0.5\n1 1 4.0 5.0 6.0 0.25 0.125 -3.0\n";
+    test::ScratchFile f(text, "x.dump");
+    auto r = open_lammps_dump(f.path());
+    Frame fr;
+    r->read(0, fr);
+    // MDAnalysis 2.4.2 DumpReader (bounding box -> box -> triclinic_box), forces *= 4.184.
+    EXPECT_EQ(fr.dimensions, (std::array<float, 6>{19.0f, 18.11077117919922f, 15.033296585083008f,
+                                                   90.42088317871094f, 93.81407165527344f, 83.65980529785156f}));
+    EXPECT_EQ(fr.positions, (std::vector<float>{4.0f, 5.0f, 5.5f, 1.5f, 2.5f, 3.0f}));
+    EXPECT_EQ(fr.forces, (std::vector<float>{1.0460000038146973f, 0.5230000019073486f, -12.552000045776367f,
+                                             4.184000015258789f, -8.368000030517578f, 2.0920000076293945f}));
+    EXPECT_FLOAT_EQ(fr.box_vectors[0], 19.0f);  // a along x
+    EXPECT_EQ(fr.box_vectors[1], 0.0f);
+}
