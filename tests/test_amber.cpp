@@ -254,3 +254,13 @@ TEST(AmberNetcdf, ClonesReadConcurrently) {
     for (auto& t : workers) t.join();
     EXPECT_EQ(mismatches.load(), 0);
 }
+
+TEST(AmberNetcdf, AtomCountMustMatchTheTopology) {
+    try {
+        (void)open_trajectory({test_data("dipeptide.nc")}, std::nullopt, 23);
+        FAIL() << "no error for 23 atoms";
+    } catch (const DataError& e) {
+        EXPECT_NE(std::string(e.what()).find("dipeptide.nc"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW((void)open_trajectory({test_data("dipeptide.dump")}, std::string("LAMMPSDUMP"), 21), DataError);
+}
