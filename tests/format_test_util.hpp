@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <cstdint>
 #include <functional>
 #include <sstream>
 #include <string>
@@ -72,6 +73,43 @@ inline bool damaged_trajectory_rejected_or_exact(
         EXPECT_NE(std::string(e.what()).find(damaged), std::string::npos) << "message must name the file: " << e.what();
         return true;
     }
+}
+
+}  // namespace mcc::test
+
+namespace mcc::test {
+
+// Copies of `path` with a few random bytes changed (fixed seed). `use` must either succeed or
+// throw DataError; any other exception (or a crash) fails the test.
+inline void fuzz_bytes(const std::string& path, int copies, const std::function<void(const std::string&)>& use) {
+    const std::string bytes = file_bytes(path);
+    std::uint32_t state = 12345;
+    auto next = [&] {
+        state = state * 1664525u + 1013904223u;
+        return state >> 8;
+    };
+    for (int c = 0; c < copies; ++c) {
+        std::string damaged = bytes;
+        const int flips = 1 + static_cast<int>(next() % 4);
+        for (int k = 0; k < flips; ++k) {
+            const std::size_t at = next() % damaged.size();
+            const char choices[] = {'x', '-', '9', ' ', '\n', '.', '\0', static_cast<char>(next() & 0xff)};
+            damaged[at] = choices[next() % sizeof(choices)];
+        }
+        ScratchFile f(damaged, path);
+        try {
+            use(f.path());
+        } catch (const DataError&) {
+        } catch (const std::exception& e) {
+            ADD_FAILURE() << "copy " << c << " of " << path << ": unexpected exception: " << e.what();
+        }
+    }
+}
+
+// Opens a trajectory and reads all its frames.
+inline void read_all(TrajectoryReader& r) {
+    Frame f;
+    for (std::size_t i = 0; i < r.n_frames(); ++i) r.read(i, f);
 }
 
 }  // namespace mcc::test

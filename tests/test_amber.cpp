@@ -264,3 +264,9 @@ TEST(AmberNetcdf, AtomCountMustMatchTheTopology) {
     }
     EXPECT_THROW((void)open_trajectory({test_data("dipeptide.dump")}, std::string("LAMMPSDUMP"), 21), DataError);
 }
+
+TEST(AmberFuzz, RandomByteDamageIsDataErrorOrData) {
+    test::fuzz_bytes(test_data("dipeptide.prmtop"), 300, [](const std::string& p) { (void)read_prmtop(p); });
+    test::fuzz_bytes(test_data("dipeptide.nc"), 300, [](const std::string& p) { test::read_all(*open_amber_netcdf(p)); });
+    test::fuzz_bytes(test_data("dipeptide.mdcrd"), 300, [](const std::string& p) { test::read_all(*open_mdcrd(p, 22)); });
+}

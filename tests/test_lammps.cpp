@@ -133,3 +133,8 @@ TEST(LammpsDump, TriclinicBoxAsMDAnalysis) {
     EXPECT_FLOAT_EQ(fr.box_vectors[0], 19.0f);  // a along x
     EXPECT_EQ(fr.box_vectors[1], 0.0f);
 }
+
+TEST(LammpsFuzz, RandomByteDamageIsDataErrorOrData) {
+    test::fuzz_bytes(test_data("dipeptide.data"), 300, [](const std::string& p) { (void)read_lammps_data(p); });
+    test::fuzz_bytes(test_data("dipeptide.dump"), 300, [](const std::string& p) { test::read_all(*open_lammps_dump(p)); });
+}
