@@ -63,7 +63,6 @@ public:
 
         Topology top;
         top.source = path_;
-        top.atoms.resize(n_atoms);
 
         // Per-atom sections we do not use still have to be complete: this catches files cut
         // at the end (the usual place of these sections).
@@ -71,7 +70,8 @@ public:
                                  "IROTAT", "RADII", "SCREEN"})
             if (has(flag)) (void)fields(flag, n_atoms);
 
-        const auto names = strings("ATOM_NAME", n_atoms);
+        const auto names = strings("ATOM_NAME", n_atoms);  // checks NATOM against the file first
+        top.atoms.resize(n_atoms);
         for (std::size_t i = 0; i < n_atoms; ++i) top.atoms[i].name = names[i];
 
         if (has("CHARGE")) {
@@ -150,9 +150,9 @@ public:
             for (std::size_t k = 0; k < count; ++k) {
                 const long long* e = &v[5 * k];
                 if (floor_div3(e[3]) < 0) continue;  // improper
+                // A negative 3rd entry only flags "no 1-4 interaction": keep it, without the sign.
                 top.dihedrals.push_back({atom_index(e[0], flag), atom_index(e[1], flag),
-                                         atom_index(std::llabs(floor_div3(e[2])) * 3, flag),
-                                         atom_index(e[3], flag)});
+                                         checked_index(std::llabs(floor_div3(e[2])), flag), atom_index(e[3], flag)});
             }
         }
         for (const auto& d : top.dihedrals)
@@ -170,11 +170,15 @@ public:
 private:
     static long long floor_div3(long long v) { return v >= 0 ? v / 3 : -((-v + 2) / 3); }
 
+    // Bonded sections store coordinate offsets (3 * atom index); Python floor division as in
+    // MDAnalysis.
     int atom_index(long long coordinate_offset, std::string_view flag) const {
-        const long long idx = floor_div3(coordinate_offset);
+        return checked_index(floor_div3(coordinate_offset), flag);
+    }
+
+    int checked_index(long long idx, std::string_view flag) const {
         if (idx < 0 || idx > std::numeric_limits<int>::max())
-            throw_data("{}: %FLAG {} holds the atom offset {} (negative or too large)", path_, flag,
-                       coordinate_offset);
+            throw_data("{}: %FLAG {} refers to atom index {} (negative or too large)", path_, flag, idx);
         return static_cast<int>(idx);
     }
 
