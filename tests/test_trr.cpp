@@ -2,6 +2,7 @@
 // float32 unit-conversion rules MDAnalysis applies (pinned bit patterns taken from MDAnalysis
 // 2.4.2), double-precision and force-less files, and robustness against damaged files.
 #include <gtest/gtest.h>
+#include <fmt/format.h>
 
 #include <bit>
 #include <chrono>
@@ -267,33 +268,41 @@ long open_and_read_all(const std::string& path) {
     }
 }
 
-TEST(Trr, TruncatedAndCorruptFilesGiveDataError) {
-    MCC_REQUIRE_SHARED_DATA(data);
-    const std::string src = data + "/dna/md_A4_dna_xf.trr";
+// Cuts a TRR at ~40 offsets and flips bytes at ~40 positions (x3 masks): opening and reading
+// every frame either succeeds or throws a DataError naming the file. A cut inside a frame is an
+// error naming that frame; a cut on a frame boundary leaves a valid shorter file.
+void damage_trr(const std::string& src, std::size_t n_frames, unsigned seed) {
+    SCOPED_TRACE(src);
     const auto bytes = mcc::test::read_file_bytes(src);
-    const std::size_t frame_bytes = bytes.size() / 101;  // every frame has the same size
-    ASSERT_EQ(frame_bytes * 101, bytes.size());
+    const std::size_t frame_bytes = bytes.size() / n_frames;  // every frame has the same size
+    ASSERT_EQ(frame_bytes * n_frames, bytes.size());
     const std::string path = temp_path("damaged.trr");
-    std::mt19937 rng(12345);
-
-    // Truncation: a cut inside a frame is an error naming the frame; a cut on a frame boundary
-    // leaves a valid shorter file.
+    std::mt19937 rng(seed);
     std::vector<std::size_t> cuts{0, 1, 3, 4, 20, 50, 83, 84, 85, 119, 120, frame_bytes - 1, frame_bytes,
-                                  frame_bytes + 1, 50 * frame_bytes, bytes.size() - 1, bytes.size() - 4};
+                                  frame_bytes + 1, n_frames / 2 * frame_bytes, bytes.size() - 1, bytes.size() - 4};
     while (cuts.size() < 40) cuts.push_back(std::uniform_int_distribution<std::size_t>(0, bytes.size())(rng));
     for (std::size_t cut : cuts) {
         mcc::test::write_file(path, {bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(cut)});
         const long n = open_and_read_all(path);
-        if (cut % frame_bytes == 0 && cut > 0)
+        if (cut % frame_bytes == 0 && cut > 0) {
             EXPECT_EQ(n, static_cast<long>(cut / frame_bytes)) << "cut at " << cut;
-        else
+        } else {
             EXPECT_EQ(n, -1) << "cut at " << cut;
+            try {
+                (void)mcc::open_trr(path);
+            } catch (const mcc::DataError& e) {
+                if (cut > 0)
+                    EXPECT_NE(std::string(e.what()).find(fmt::format("frame {}", cut / frame_bytes)),
+                              std::string::npos)
+                        << e.what();
+            }
+        }
     }
-    // Corruption: header bytes of frame 0 and of later frames, and random data bytes.
+    // Corruption: header bytes of frame 0 and of a later frame, and random bytes.
     std::vector<std::size_t> flips;
     for (std::size_t i = 0; i < 84; i += 4) flips.push_back(i + 3);
+    for (std::size_t k = 0; k < 6; ++k) flips.push_back(n_frames / 3 * frame_bytes + 4 * k + 1);
     while (flips.size() < 40) flips.push_back(std::uniform_int_distribution<std::size_t>(0, bytes.size() - 1)(rng));
-    for (std::size_t k = 0; k < 6; ++k) flips.push_back(37 * frame_bytes + 4 * k + 1);
     for (std::size_t at : flips) {
         for (unsigned char mask : {0x01, 0x80, 0xff}) {
             auto damaged = bytes;
@@ -302,6 +311,17 @@ TEST(Trr, TruncatedAndCorruptFilesGiveDataError) {
             (void)open_and_read_all(path);  // succeeds or throws DataError, nothing else
         }
     }
+    fs::remove(path);
+}
+
+TEST(Trr, TruncatedAndCorruptFilesGiveDataError) {
+    MCC_REQUIRE_SHARED_DATA(data);
+    damage_trr(data + "/dna/md_A4_dna_xf.trr", 101, 12345);
+    damage_trr(data + "/peptide-vacuum/vacuum.trr", 201, 54321);
+    const std::string src = data + "/dna/md_A4_dna_xf.trr";
+    const auto bytes = mcc::test::read_file_bytes(src);
+    const std::size_t frame_bytes = bytes.size() / 101;
+    const std::string path = temp_path("damaged.trr");
     // Specific damage: magic number, atom count huge, negative size.
     auto damaged = bytes;
     damaged[3] = 0;
