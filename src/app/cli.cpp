@@ -13,6 +13,7 @@
 #include "app/output_path.hpp"
 #include "core/error.hpp"
 #include "core/timing.hpp"
+#include "pass/mpi_session.hpp"
 #include "pass/analysis.hpp"
 #include "report/console.hpp"
 #include "report/json_output.hpp"
@@ -49,7 +50,10 @@ int run_program(int argc, const char* const* argv, const AnalysisFunction& analy
     std::vector<std::vector<std::string>> warnings;
     for (const auto& run : runs) warnings.push_back(validate_options(run.options, runs.size() > 1 ? run.name : ""));
 
+    // Under MPI every rank takes part in the analysis; only rank 0 prints and writes.
+    const bool root = MpiSession::is_root();
     if (cl->info) {
+        if (!root) return 0;
         for (std::size_t i = 0; i < runs.size(); ++i) {
             print_warnings(warnings[i], runs[i].options.quiet);
             check_input_files(runs[i].options);
@@ -70,7 +74,7 @@ int run_program(int argc, const char* const* argv, const AnalysisFunction& analy
     for (std::size_t i = 0; i < runs.size(); ++i) {
         RunConfig& run = runs[i];
         Options& options = run.options;
-        const bool quiet = options.quiet;
+        const bool quiet = options.quiet || !root;
         const std::string file_name = run_file_name(options.output_file, run.name, several);
         const bool into_job_folder = is_bare_file_name(options.output_file);
         if (into_job_folder) {
@@ -92,6 +96,7 @@ int run_program(int argc, const char* const* argv, const AnalysisFunction& analy
         const double wall_start = wall_seconds();
         const RunResults results = analyse(options);
         const double total_wall = wall_seconds() - wall_start;
+        if (!results.reporting_rank) continue;
 
         if (into_job_folder) {
             if (!job_folder) job_folder = create_job_folder(cwd);

@@ -1,24 +1,44 @@
 // mcc-entropy: entry point. Turns every error into one line on stderr and an exit status
-// (2 = usage error, 1 = data error).
+// (2 = usage error, 1 = data error). Under mpirun/srun every rank runs this; an error on any
+// rank aborts the whole job (the others may be waiting in a collective).
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include <fmt/core.h>
 
 #include "app/cli.hpp"
 #include "core/error.hpp"
+#include "pass/mpi_session.hpp"
+
+namespace {
+
+void report(const char* kind, const char* what) {
+    const std::string rank =
+        mcc::MpiSession::size() > 1 ? fmt::format(" (rank {})", mcc::MpiSession::rank()) : std::string();
+    fmt::print(stderr, "mcc-entropy{}: {}: {}\n", rank, kind, what);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
+    mcc::MpiSession mpi(&argc, &argv);
+    int status = 0;
     try {
-        return mcc::run_cli(argc, argv);
+        status = mcc::run_cli(argc, argv);
     } catch (const mcc::UsageError& e) {
-        fmt::print(stderr, "mcc-entropy: error: {}\n", e.what());
-        return 2;
+        report("error", e.what());
+        status = 2;
     } catch (const mcc::DataError& e) {
-        fmt::print(stderr, "mcc-entropy: error: {}\n", e.what());
-        return 1;
+        report("error", e.what());
+        status = 1;
     } catch (const std::exception& e) {
-        fmt::print(stderr, "mcc-entropy: internal error: {}\n", e.what());
-        return 1;
+        report("internal error", e.what());
+        status = 1;
     }
+    if (status != 0 && mcc::MpiSession::size() > 1) {
+        std::fflush(stderr);
+        mcc::MpiSession::abort(status);
+    }
+    return status;
 }

@@ -153,7 +153,8 @@ OrderedJson timings_json(const RunResults& results, double total_wall_seconds) {
     return OrderedJson{{"stages", std::move(stages)},
                        {"total_wall_s", finite(total_wall_seconds, "total wall time")},
                        {"frames", results.n_frames},
-                       {"frames_per_second", finite(results.frames_per_second, "frames per second")}};
+                       {"frames_per_second", finite(results.frames_per_second, "frames per second")},
+                       {"angle_store_bytes_per_frame", results.angle_store_bytes_per_frame}};
 }
 
 OrderedJson residues_json(const std::vector<ResidueRow>& rows) {

@@ -25,7 +25,8 @@ OrderedJson options_json(const Options& options);
 // all the group's rows in insertion order. Throws InternalError on a non-finite value.
 OrderedJson groups_json(const std::vector<GroupRow>& rows);
 
-// {"stages": {"<stage>": {"wall_s", "cpu_s"}}, "total_wall_s", "frames", "frames_per_second"}.
+// {"stages": {"<stage>": {"wall_s", "cpu_s"}}, "total_wall_s", "frames", "frames_per_second",
+//  "angle_store_bytes_per_frame"}.
 // Repeated stage names are summed.
 OrderedJson timings_json(const RunResults& results, double total_wall_seconds);
 
