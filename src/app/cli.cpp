@@ -29,6 +29,8 @@ void print_warnings(const std::vector<std::string>& warnings, bool quiet) {
     for (const auto& w : warnings) fmt::print(stderr, "mcc-entropy: warning: {}\n", w);
 }
 
+bool g_inside_analysis = false;
+
 std::string git_sha() {
 #ifdef MCC_GIT_SHA
     return MCC_GIT_SHA;
@@ -38,6 +40,8 @@ std::string git_sha() {
 }
 
 }  // namespace
+
+bool failed_inside_analysis() { return g_inside_analysis; }
 
 int run_cli(int argc, char** argv) { return run_program(argc, argv, run_analysis); }
 
@@ -94,7 +98,9 @@ int run_program(int argc, const char* const* argv, const AnalysisFunction& analy
         }
 
         const double wall_start = wall_seconds();
+        g_inside_analysis = true;
         const RunResults results = analyse(options);
+        g_inside_analysis = false;
         const double total_wall = wall_seconds() - wall_start;
         if (!results.reporting_rank) continue;
 

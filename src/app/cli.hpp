@@ -12,6 +12,10 @@ int run_cli(int argc, char** argv);
 
 // The same with the analysis supplied by the caller (run_cli passes mcc::run_analysis; tests
 // pass a stand-in). Uses the process's working directory for config.yaml and job folders.
+// True when the last error was thrown inside the analysis (where MPI ranks may diverge and
+// the job must be aborted); errors before it are the same on every rank.
+bool failed_inside_analysis();
+
 using AnalysisFunction = std::function<RunResults(const Options&)>;
 int run_program(int argc, const char* const* argv, const AnalysisFunction& analyse);
 

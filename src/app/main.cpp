@@ -1,6 +1,7 @@
 // mcc-entropy: entry point. Turns every error into one line on stderr and an exit status
 // (2 = usage error, 1 = data error). Under mpirun/srun every rank runs this; an error on any
-// rank aborts the whole job (the others may be waiting in a collective).
+// rank inside the analysis aborts the whole job (the others may be waiting in a collective);
+// an error before it (options, missing files) is the same on every rank: rank 0 reports it.
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -14,8 +15,11 @@
 namespace {
 
 void report(const char* kind, const char* what) {
+    if (!mcc::failed_inside_analysis() && !mcc::MpiSession::is_root()) return;
     const std::string rank =
-        mcc::MpiSession::size() > 1 ? fmt::format(" (rank {})", mcc::MpiSession::rank()) : std::string();
+        mcc::MpiSession::size() > 1 && mcc::failed_inside_analysis()
+            ? fmt::format(" (rank {})", mcc::MpiSession::rank())
+            : std::string();
     fmt::print(stderr, "mcc-entropy{}: {}: {}\n", rank, kind, what);
 }
 
@@ -36,7 +40,7 @@ int main(int argc, char** argv) {
         report("internal error", e.what());
         status = 1;
     }
-    if (status != 0 && mcc::MpiSession::size() > 1) {
+    if (status != 0 && mcc::MpiSession::size() > 1 && mcc::failed_inside_analysis()) {
         std::fflush(stderr);
         mcc::MpiSession::abort(status);
     }
