@@ -223,3 +223,26 @@ TEST_F(Cli, FailedAnalysisLeavesNoJobFolder) {
                  mcc::DataError);
     EXPECT_FALSE(has_job_folder());
 }
+
+TEST_F(Cli, InfoOnBundledAmberFiles) {
+    const fs::path data = fs::path(MCC_SOURCE_DIR) / "tests" / "data";
+    const Outcome info = run("--info --top_traj_file '" + (data / "dipeptide.prmtop").string() + "' '" +
+                                 (data / "dipeptide.mdcrd").string() + "' --force_file '" +
+                                 (data / "dipeptide.frc").string() + "' --file_format MDCRD --end 3 --step 2",
+                             dir_);
+    ASSERT_EQ(info.status, 0) << info.err;
+    EXPECT_NE(info.out.find("Atoms           22 (3 residues) in the file"), std::string::npos) << info.out;
+    EXPECT_NE(info.out.find("Molecules       1"), std::string::npos) << info.out;
+    EXPECT_NE(info.out.find("residues: ACE ALA NME  levels: united_atom, residue, polymer"), std::string::npos)
+        << info.out;
+    EXPECT_NE(info.out.find("Frames          5 in the file, 2 selected (start 0, end 3, step 2)"), std::string::npos)
+        << info.out;
+    EXPECT_NE(info.out.find("5 frames, no force records (positions are used as forces)"), std::string::npos)
+        << info.out;
+    // Frame checks as CodeEntropy's: start beyond the trajectory is a usage error.
+    const Outcome late = run("--info --top_traj_file '" + (data / "dipeptide.prmtop").string() + "' '" +
+                                 (data / "dipeptide.mdcrd").string() + "' --file_format MDCRD --start 6",
+                             dir_);
+    EXPECT_EQ(late.status, 2);
+    EXPECT_EQ(late.err, "mcc-entropy: error: start 6 exceeds the trajectory length of 5 frames\n");
+}
