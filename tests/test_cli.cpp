@@ -244,5 +244,5 @@ TEST_F(Cli, InfoOnBundledAmberFiles) {
                                  (data / "dipeptide.mdcrd").string() + "' --file_format MDCRD --start 6",
                              dir_);
     EXPECT_EQ(late.status, 2);
-    EXPECT_EQ(late.err, "mcc-entropy: error: start 6 exceeds the trajectory length of 5 frames\n");
+    EXPECT_EQ(late.err, "mcc-entropy: error: start (6) exceeds the trajectory length of 5 frames\n");
 }

@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "core/option_names.hpp"
 #include "io/formats.hpp"
+#include "pass/frames.hpp"
 #include "plan/structure.hpp"
 
 namespace mcc {
@@ -27,16 +28,6 @@ std::string level_names(const Molecule& m) {
     std::string out;
     for (const Level l : m.levels) out += (out.empty() ? "" : ", ") + std::string(level_name(l));
     return out;
-}
-
-// Number of frames the run would analyse; errors as CodeEntropy's checks.
-std::size_t selected_frames(const Options& o, std::size_t n_frames) {
-    const auto n = static_cast<long>(n_frames);
-    if (o.start > n) throw_usage("start {} exceeds the trajectory length of {} frames", o.start, n);
-    if (o.end > n) throw_usage("end {} exceeds the trajectory length of {} frames", o.end, n);
-    const long end = o.end == -1 ? n : o.end;
-    if (o.start >= end) return 0;
-    return static_cast<std::size_t>((end - o.start + o.step - 1) / o.step);
 }
 
 std::string box_text(const Frame& f) {
@@ -81,7 +72,7 @@ std::string describe_system(const Options& o) {
                    o.top_traj_file.front(), full.n_atoms());
     out += fmt::format("Trajectory      {}\n", reader->description());
     out += fmt::format("Frames          {} in the file, {} selected (start {}, end {}, step {})\n", reader->n_frames(),
-                       selected_frames(o, reader->n_frames()), o.start, o.end, o.step);
+                       select_frames(reader->n_frames(), o.start, o.end, o.step).size(), o.start, o.end, o.step);
     if (reader->n_frames() > 0) {
         Frame frame;
         reader->read(0, frame);
