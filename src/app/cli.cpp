@@ -115,6 +115,10 @@ int run_program(int argc, const char* const* argv, const AnalysisFunction& analy
             fmt::print("{}", group_tables(results.group_rows));
             fmt::print("{}", residue_tables(results.residue_rows));
             fmt::print("{}\n", timings_table(results, total_wall));
+            if (options.verbose)
+                fmt::print("CodeEntropy worker count (flexible-dihedral chunking): {}\n"
+                           "Dihedral angle store: {} bytes per frame\n\n",
+                           options.reference_worker_count(), results.angle_store_bytes_per_frame);
         }
         write_file_atomically(options.output_file, json_text(document));
         if (!quiet) fmt::print("Results written to {}\n", options.output_file);

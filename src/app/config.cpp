@@ -43,7 +43,7 @@ const std::vector<OptionSpec>& option_specs() {
         {"step", K::Int, "1", "frame stride (> 0)", {}},
         {"bin_width", K::Int, "30", "dihedral histogram bin width in degrees (1..360)", {}},
         {"temperature", K::Float, "298.0", "temperature in K (> 0)", {}},
-        {"verbose", K::Flag, "false", "more detail in messages", {}},
+        {"verbose", K::Flag, "false", "extra diagnostics after the tables (worker count, angle-store memory)", {}},
         {"output_file", K::String, "output_file.json",
          "JSON result file; a bare name goes into a new job folder jobNNN/", {}},
         {"force_partitioning", K::Float, "0.5", "force partitioning factor of the vibrational term", {}},
