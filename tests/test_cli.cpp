@@ -81,7 +81,8 @@ TEST_F(Cli, UsageErrorsExitTwo) {
     const Outcome unknown = run("--combinded_forcetorque true", dir_);
     EXPECT_EQ(unknown.status, 2);
     EXPECT_EQ(unknown.err,
-              "mcc-entropy: error: unknown option '--combinded_forcetorque' (did you mean '--combined_forcetorque'?)\n");
+              "mcc-entropy: error: unknown option '--combinded_forcetorque' "
+              "(did you mean '--combined_forcetorque'?)\n");
     EXPECT_EQ(run("", dir_).status, 2);  // no top_traj_file anywhere
     EXPECT_EQ(run("--top_traj_file a.tpr --temperature -5", dir_).status, 2);
     EXPECT_EQ(run("--top_traj_file a.tpr --bin_width 400", dir_).status, 2);
@@ -99,7 +100,8 @@ TEST_F(Cli, UsageErrorsExitTwo) {
 TEST_F(Cli, DataErrorsExitOne) {
     const Outcome missing = run("--top_traj_file missing.tpr missing.trr", dir_);
     EXPECT_EQ(missing.status, 1);
-    EXPECT_EQ(missing.err, "mcc-entropy: error: top_traj_file: " + (dir_ / "missing.tpr").string() + ": no such file\n");
+    EXPECT_EQ(missing.err,
+              "mcc-entropy: error: top_traj_file: " + (dir_ / "missing.tpr").string() + ": no such file\n");
     EXPECT_EQ(run("--config nope.yaml", dir_).status, 1);
 
     // A config in another directory: its relative paths resolve there, not in the cwd.
@@ -176,7 +178,8 @@ TEST_F(Cli, RunWritesJsonIntoNewJobFolders) {
     std::vector<mcc::Options> seen;
     ASSERT_EQ(run_in(dir_, {"--top_traj_file", "sys.tpr", "sys.trr", "--temperature", "300", "--quiet"}, &seen), 0);
     ASSERT_EQ(seen.size(), 1u);
-    EXPECT_EQ(seen[0].top_traj_file, (std::vector<std::string>{(dir_ / "sys.tpr").string(), (dir_ / "sys.trr").string()}));
+    EXPECT_EQ(seen[0].top_traj_file,
+              (std::vector<std::string>{(dir_ / "sys.tpr").string(), (dir_ / "sys.trr").string()}));
     EXPECT_EQ(seen[0].temperature, 300.0);
     const fs::path first = dir_ / "job001" / "output_file.json";
     ASSERT_TRUE(fs::exists(first));
@@ -219,8 +222,8 @@ TEST_F(Cli, FailedAnalysisLeavesNoJobFolder) {
     std::ofstream(dir_ / "sys.tpr") << "";
     WorkingDirectory cwd(dir_);
     const char* argv[] = {"mcc-entropy", "--top_traj_file", "sys.tpr", "--quiet"};
-    EXPECT_THROW(mcc::run_program(4, argv, [](const mcc::Options&) -> mcc::RunResults { throw mcc::DataError("bad frame"); }),
-                 mcc::DataError);
+    const auto failing = [](const mcc::Options&) -> mcc::RunResults { throw mcc::DataError("bad frame"); };
+    EXPECT_THROW(mcc::run_program(4, argv, failing), mcc::DataError);
     EXPECT_FALSE(has_job_folder());
 }
 

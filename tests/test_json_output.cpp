@@ -213,7 +213,8 @@ TEST(Console, GroupTableSortedThenTotal) {
     const char* expected_order[] = {"residue      Conformational",     "residue      FTmat-Rovibrational",
                                     "residue      FTmat-Transvibrational", "residue      Orientational",
                                     "united_atom  Conformational",     "united_atom  Rovibrational",
-                                    "united_atom  Transvibrational",   "Group Total  Group Total Entropy     406.37330124036134"};
+                                    "united_atom  Transvibrational",
+                                    "Group Total  Group Total Entropy     406.37330124036134"};
     std::size_t pos = 0;
     for (const char* row : expected_order) {
         const std::size_t found = text.find(row, pos);

@@ -541,7 +541,8 @@ std::optional<CommandLine> parse_command_line(int argc, const char* const* argv)
     CLI::App app{"mcc-entropy"};
     app.set_help_flag();
     std::string config;
-    CLI::Option* config_option = app.add_option("--config", config)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    CLI::Option* config_option =
+        app.add_option("--config", config)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     app.add_flag("--info", cl.info);
     // Every option is captured as text and converted later, by the same code as YAML values.
     std::map<std::string, std::vector<std::string>> storage;
