@@ -188,6 +188,8 @@ TEST(Config, CommandLineAlwaysOverridesYaml) {
     const auto out = runs_from("run1:\n  output_file: a/b.json\n", {{"output_file", {"c/d.json"}}});
     EXPECT_EQ(out[0].options.output_file, "c/d.json");
     EXPECT_EQ(out[0].output_base, kCwd);
+    // An ill-typed YAML value is reported even when the command line overrides it.
+    EXPECT_EQ(usage_error("run1:\n  start: x\n", {{"start", {"1"}}}), "config.yaml run1: key 'start': 'x' is not an integer");
 }
 
 TEST(Config, RunsInFileOrderAndEmptyRun) {

@@ -393,14 +393,14 @@ std::vector<RunConfig> build_runs(const std::optional<std::string>& yaml_text,
                             valid_names());
             }
             if (node.IsNull()) continue;  // as CodeEntropy: null keeps the current value
-            if (cli.contains(key)) continue;  // the command line wins
+            // Checked even when the command line overrides it: a bad config is reported.
             assign(run.options, *spec, given_from_yaml(node, where), where, config_dir);
-            if (key == "output_file") {
+            if (key == "output_file" && !cli.contains(key)) {
                 run.output_base = config_dir;
                 run.output_from_cli_or_default = false;
             }
         }
-        for (const auto& [key, texts] : cli) {
+        for (const auto& [key, texts] : cli) {  // the command line wins
             const OptionSpec* spec = find_option(key);
             if (!spec) throw InternalError(fmt::format("command-line option '{}' has no spec", key));
             const std::string where = fmt::format("option --{}", key);
