@@ -11,7 +11,6 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -163,6 +162,7 @@ TEST(TprReader, DnaAcceptance) {
     // MDAnalysis numbers residues 1.. over the whole system.
     for (std::size_t r = 0; r < t.n_residues(); ++r) EXPECT_EQ(t.residues[r].resid, static_cast<int>(r) + 1);
     EXPECT_EQ(t.residues[0].name, "DA");
+    EXPECT_EQ(t.residues[0].segid, "seg_0_Protein in water");  // as MDAnalysis names segments
     EXPECT_EQ(t.residues[7].name, "DT");
     EXPECT_EQ(t.atoms[0].name, "O5'");
     EXPECT_EQ(t.atoms[0].type, "OH");
@@ -191,6 +191,7 @@ TEST(TprReader, WaterSettlesGiveOneFragmentPerMolecule) {
     EXPECT_EQ(t.residues.back().resid, 392);
     ASSERT_EQ(t.molecule_blocks.size(), 1u);
     EXPECT_EQ(t.molecule_blocks[0].name, "SOL");
+    EXPECT_EQ(t.residues.back().segid, "seg_0_SOL");
     EXPECT_EQ(t.molecule_blocks[0].count, 392);
 }
 
@@ -331,7 +332,6 @@ bool run_gmx_dump(const std::string& path, Dump& out) {
     const std::string cmd = "gmx dump -s '" + path + "' 2>/dev/null";
     std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
     if (!pipe) return false;
-    static const std::regex interaction(R"(^\s*\d+ type=\d+ \(([A-Z0-9_]+)\)((\s+\d+)+)\s*$)");
     std::string line;
     std::array<char, 4096> buf{};
     bool in_topology = false;
@@ -366,11 +366,17 @@ bool run_gmx_dump(const std::string& path, Dump& out) {
             mt->types.push_back(quoted_after(t, "name"));
         } else if (t.rfind("residue[", 0) == 0) {
             mt->resnames.push_back(quoted_after(t, "name"));
-        } else if (std::smatch m; std::regex_match(t, m, interaction)) {
-            std::istringstream atoms(m[2].str());
-            std::vector<int> a;
-            for (int x; atoms >> x;) a.push_back(x);
-            mt->interactions[m[1].str()].push_back(a);
+        } else if (t[0] >= '0' && t[0] <= '9' && t.find(" type=") != std::string::npos) {
+            // "<index> type=<parameter set> (<FUNCTION TYPE>)  <atom> <atom> ..."
+            int index = 0, parameters = 0, used = 0;
+            std::array<char, 64> kind{};
+            if (std::sscanf(t.c_str(), "%d type=%d (%63[A-Z0-9_])%n", &index, &parameters,
+                            kind.data(), &used) == 3) {
+                std::istringstream atoms(t.substr(static_cast<std::size_t>(used)));
+                std::vector<int> a;
+                for (int x; atoms >> x;) a.push_back(x);
+                mt->interactions[kind.data()].push_back(a);
+            }
         }
     }
     return !out.moltypes.empty() && !out.blocks.empty();
@@ -487,6 +493,7 @@ TEST(TprReader, TruncatedOrCorruptedFilesEndInDataError) {
     for (const auto& path : shared_tprs(data)) {
         const auto whole = read_bytes(path);
         ASSERT_FALSE(whole.empty()) << path;
+
         const std::size_t n = whole.size();
         auto attempt = [&](const std::vector<unsigned char>& b, const std::string& what) {
             try {
@@ -498,20 +505,27 @@ TEST(TprReader, TruncatedOrCorruptedFilesEndInDataError) {
                 ADD_FAILURE() << path << " " << what << ": unexpected " << e.what();
             }
         };
-        // Truncations: inside the header, then spread over the file. Each copy is exactly as
-        // long as the truncated file so the sanitizers see any read past its end.
+        // Where the topology ends: corruption after it cannot matter, so most cuts and flips
+        // go before it.
+        std::size_t used = 0;
+        (void)tpr::parse_tpr(whole.data(), n, path, &used);
+        ASSERT_GT(used, 100u) << path;
+        // Truncations: inside the header, then spread over the topology, a few after it.
+        // Each copy is exactly as long as the truncated file so the sanitizers see any read
+        // past its end.
         std::vector<std::size_t> cuts{0, 1, 3, 4, 7, 8, 11, 12, 16, 20, 24, 30, 40, 50, 60, 70, 80, 90, 100};
-        for (int k = 1; k <= 21; ++k) cuts.push_back(n * static_cast<std::size_t>(k) / 22);
+        for (std::size_t k = 1; k <= 17; ++k) cuts.push_back(used * k / 18);
+        for (std::size_t k = 0; k < 4; ++k) cuts.push_back(used + (n - used) * k / 4);
         for (const std::size_t cut : cuts) {
             if (cut >= n) continue;
             attempt(std::vector<unsigned char>(whole.begin(), whole.begin() + static_cast<long>(cut)),
                     "cut at " + std::to_string(cut));
         }
-        // Flipped bytes: half in the first 4 KiB (header and the start of the topology), half
-        // anywhere.
+        // Flipped bytes: 10 in the first 4 KiB (header, symbol table), 24 over the topology,
+        // 6 anywhere.
         for (int k = 0; k < 40; ++k) {
             auto b = whole;
-            const std::size_t span = k < 20 ? std::min<std::size_t>(n, 4096) : n;
+            const std::size_t span = k < 10 ? std::min<std::size_t>(used, 4096) : (k < 34 ? used : n);
             const std::size_t at = static_cast<std::size_t>(next() % span);
             b[at] = static_cast<unsigned char>(b[at] ^ (1 + next() % 255));
             attempt(b, "flip at " + std::to_string(at));
