@@ -492,6 +492,7 @@ TEST(TprReader, RejectsUnsupportedVersionsNamingThem) {
     EXPECT_THROW(tpr::parse_tpr(reinterpret_cast<const unsigned char*>(text.data()), text.size(), "t"),
                  DataError);
     EXPECT_THROW(read_tpr(data + "/no-such-file.tpr"), DataError);
+    EXPECT_THROW(read_tpr(data + "/dna"), DataError);  // a directory
 }
 
 // ---------------------------------------------------------------- gmx dump comparison

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -424,13 +425,16 @@ Topology tpr::parse_tpr(const unsigned char* data, std::size_t size, const std::
 }
 
 Topology read_tpr(const std::string& path) {
-    std::ifstream f(path, std::ios::binary | std::ios::ate);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw_data("{}: cannot read the file (missing or not a regular file)", path);
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+    if (ec) throw_data("{}: cannot determine the file size: {}", path, ec.message());
+    std::ifstream f(path, std::ios::binary);
     if (!f) throw_data("{}: cannot open the file", path);
-    const std::streamoff size = f.tellg();
-    if (size < 0) throw_data("{}: cannot determine the file size", path);
     std::vector<unsigned char> bytes(static_cast<std::size_t>(size));
-    f.seekg(0);
-    if (!f.read(reinterpret_cast<char*>(bytes.data()), size)) throw_data("{}: error while reading the file", path);
+    if (!f.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size)))
+        throw_data("{}: error while reading the file", path);
     return tpr::parse_tpr(bytes.data(), bytes.size(), path);
 }
 
