@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 
 build_pkgs=(cmake ninja-build g++ pkg-config libeigen3-dev libyaml-cpp-dev nlohmann-json3-dev
   libcli11-dev libfmt-dev liblapack-dev libopenmpi-dev openmpi-bin libnetcdf-dev
-  libgtest-dev libgmock-dev libbenchmark-dev)
+  libgtest-dev libgmock-dev libbenchmark-dev librdkit-dev)
 test_pkgs=(gromacs)
 
 want=("${build_pkgs[@]}")

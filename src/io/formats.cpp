@@ -42,8 +42,20 @@ Topology read_topology(const std::string& path) {
 
 namespace {
 
+std::unique_ptr<TrajectoryReader> open_format(const std::string& path, const std::string& format,
+                                              std::size_t n_atoms);
+
+// Opens one file and checks its atom count against the topology's (0 = not known).
 std::unique_ptr<TrajectoryReader> open_one(const std::string& path, const std::string& format,
                                            std::size_t n_atoms) {
+    auto reader = open_format(path, format, n_atoms);
+    if (n_atoms != 0 && reader->n_atoms() != n_atoms)
+        throw_data("{}: the trajectory has {} atoms, the topology {}", path, reader->n_atoms(), n_atoms);
+    return reader;
+}
+
+std::unique_ptr<TrajectoryReader> open_format(const std::string& path, const std::string& format,
+                                              std::size_t n_atoms) {
     require_readable(path);
     if (format == "TRR") return open_trr(path);
     if (format == "XTC") return open_xtc(path);

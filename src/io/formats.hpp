@@ -36,7 +36,9 @@ std::unique_ptr<TrajectoryReader> open_gro_trajectory(const std::string& path);
 std::unique_ptr<TrajectoryReader> open_pdb_trajectory(const std::string& path);
 std::unique_ptr<TrajectoryReader> open_amber_netcdf(const std::string& path);
 std::unique_ptr<TrajectoryReader> open_mdcrd(const std::string& path, std::size_t n_atoms);
-std::unique_ptr<TrajectoryReader> open_lammps_dump(const std::string& path);
+// LAMMPS dump forces are multiplied by float32(4.184) (kcal -> kJ, as CodeEntropy does for
+// LAMMPSDUMP without a force file); pass false to keep them as written (force-file path).
+std::unique_ptr<TrajectoryReader> open_lammps_dump(const std::string& path, bool convert_kcal_forces = true);
 
 // Chains readers end to end (atom counts must agree).
 std::unique_ptr<TrajectoryReader> chain_trajectories(

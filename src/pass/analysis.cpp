@@ -1,10 +1,240 @@
-// Placeholder until the engine lands.
+// The analysis driver: static setup (topology, selection, frames, plans), the single
+// frame-chunk pass (dihedrals -> covariance -> neighbours per frame), the reduction, pass 2 of
+// the conformational analysis and the entropy arithmetic, with per-stage timings.
 #include "pass/analysis.hpp"
 
+#include <thread>
+
 #include "core/error.hpp"
+#include "core/timing.hpp"
+#include "entropy/conformational.hpp"
+#include "entropy/orientational.hpp"
+#include "entropy/vibrational.hpp"
+#include "io/derived.hpp"
+#include "io/formats.hpp"
+#include "kernels/dihedrals.hpp"
+#include "kernels/neighbours.hpp"
+#include "kernels/vibrational_frame.hpp"
+#include "pass/executor.hpp"
+#include "pass/frames.hpp"
+#include "pass/partial_codec.hpp"
+#include "pass/progress.hpp"
+#include "pass/stage_timer.hpp"
+#include "plan/dihedral_plan.hpp"
+#include "plan/neighbour_plan.hpp"
+#include "plan/structure.hpp"
+#include "plan/symmetry.hpp"
+#include "plan/vibrational_plan.hpp"
+#include "topology/selection.hpp"
 
 namespace mcc {
 
-RunResults run_analysis(const Options&) { throw DataError("the entropy engine is not built yet"); }
+namespace {
+
+// Wall and CPU time of one stage on the calling thread.
+class StageClock {
+public:
+    StageClock() : wall_(wall_seconds()), cpu_(thread_cpu_seconds()) {}
+    void stop_into(PassTimes::Stage& s) {
+        s.wall += wall_seconds() - wall_;
+        s.cpu += thread_cpu_seconds() - cpu_;
+    }
+
+private:
+    double wall_, cpu_;
+};
+
+struct Input {
+    Topology topology;  // the analysis universe (selection applied)
+    std::unique_ptr<TrajectoryReader> reader;
+    // True when the reference would hold the frames in memory (a selection or a force file):
+    // then its in-place make-whole edits are still there when the neighbour search runs.
+    bool reference_in_memory = false;
+};
+
+Input open_input(const Options& o) {
+    if (o.top_traj_file.empty()) throw_usage("top_traj_file: give a topology file and at least one trajectory");
+    if (o.top_traj_file.size() < 2)
+        throw_usage("top_traj_file: only a topology ({}) was given; add the trajectory file(s) after it",
+                    o.top_traj_file.front());
+    Input in;
+    Topology full = read_topology(o.top_traj_file.front());
+    const std::vector<std::string> trajectories(o.top_traj_file.begin() + 1, o.top_traj_file.end());
+    in.reader = open_trajectory(trajectories, o.file_format, full.n_atoms());
+    if (o.force_file) {
+        auto forces = open_trajectory({*o.force_file}, o.file_format, full.n_atoms());
+        in.reader = merge_forces(std::move(in.reader), std::move(forces), o.kcal_force_units);
+        in.reference_in_memory = true;
+    }
+    if (in.reader->n_atoms() != full.n_atoms())
+        throw_data("{} has {} atoms but the topology {} has {}", in.reader->description(), in.reader->n_atoms(),
+                   o.top_traj_file.front(), full.n_atoms());
+    if (o.selection_string == "all") {
+        in.topology = std::move(full);
+    } else {
+        std::vector<int> atoms = select_atoms(full, o.selection_string);
+        if (atoms.empty()) throw_usage("selection_string '{}' selects no atoms", o.selection_string);
+        in.topology = subset(full, atoms);
+        in.reader = select_atoms(std::move(in.reader), std::move(atoms));
+        in.reference_in_memory = true;
+    }
+    if (!in.reader->has_forces())
+        throw_data("{} has no forces; the vibrational entropy needs them (write forces with the "
+                   "trajectory, or give a force_file)",
+                   in.reader->description());
+    return in;
+}
+
+struct Plans {
+    Structure structure;
+    DihedralPlan dihedrals;
+    VibrationalPlan vibrational;
+    NeighbourPlan neighbours;
+};
+
+// Everything one chunk of frames contributes.
+struct FramePartial {
+    DihedralPartial dihedrals;
+    VibrationalPartial vibrational;
+    NeighbourPartial neighbours;
+    PassTimes times;
+};
+
+ChunkJob<FramePartial> frame_pass_job(const Plans& plans, const std::vector<std::size_t>& frames,
+                                      bool neighbours_after_make_whole, Progress& progress,
+                                      double& merge_seconds) {
+    ChunkJob<FramePartial> job;
+    job.make = [&plans] {
+        return FramePartial{make_dihedral_partial(plans.dihedrals), make_vibrational_partial(plans.vibrational),
+                            make_neighbour_partial(plans.neighbours), {}};
+    };
+    job.work = [&plans, &frames, neighbours_after_make_whole](TrajectoryReader& reader, const FrameChunk& chunk,
+                                                               FramePartial& p) {
+        Frame frame;
+        std::vector<float> raw_positions;
+        for (std::size_t pos = chunk.begin; pos < chunk.end; ++pos) {
+            {
+                StageClock c;
+                reader.read(frames[pos], frame);
+                c.stop_into(p.times.io);
+            }
+            {
+                StageClock c;
+                accumulate_dihedrals(plans.dihedrals, frame, pos, p.dihedrals);
+                c.stop_into(p.times.dihedrals);
+            }
+            if (!neighbours_after_make_whole) raw_positions = frame.positions;
+            {
+                StageClock c;
+                accumulate_vibrational(plans.vibrational, frame, pos, p.vibrational);
+                c.stop_into(p.times.covariance);
+            }
+            {
+                StageClock c;
+                if (!neighbours_after_make_whole) frame.positions.swap(raw_positions);
+                accumulate_neighbours(plans.neighbours, frame, pos, p.neighbours);
+                c.stop_into(p.times.neighbours);
+            }
+        }
+    };
+    job.merge = [&merge_seconds](FramePartial& into, FramePartial&& later) {
+        const double start = wall_seconds();
+        into.dihedrals.merge(later.dihedrals);
+        into.vibrational.merge(later.vibrational);
+        into.neighbours.merge(later.neighbours);
+        into.times.merge(later.times);
+        merge_seconds += wall_seconds() - start;
+    };
+    job.pack = [](const FramePartial& p, ByteWriter& w) {
+        pack_dihedral_partial(p.dihedrals, w);
+        pack_vibrational_partial(p.vibrational, w);
+        pack_neighbour_partial(p.neighbours, w);
+        pack_pass_times(p.times, w);
+    };
+    job.unpack = [](ByteReader& r) {
+        FramePartial p;
+        p.dihedrals = unpack_dihedral_partial(r);
+        p.vibrational = unpack_vibrational_partial(r);
+        p.neighbours = unpack_neighbour_partial(r);
+        p.times = unpack_pass_times(r);
+        return p;
+    };
+    job.on_progress = [&progress](std::size_t done) { progress.update(done); };
+    return job;
+}
+
+int worker_threads(const Options& o) {
+    if (o.threads > 0) return o.threads;
+    const unsigned hw = std::thread::hardware_concurrency();
+    return hw == 0 ? 1 : static_cast<int>(hw);
+}
+
+}  // namespace
+
+RunResults run_analysis(const Options& o) {
+    RunResults results;
+    StageRecorder stages;
+
+    // --- static setup: no frame is read except one for stereo perception
+    stages.start("setup");
+    Input in = open_input(o);
+    const std::vector<std::size_t> frames = select_frames(in.reader->n_frames(), o.start, o.end, o.step);
+    Plans plans;
+    plans.structure = build_structure(in.topology, o.grouping);
+    plans.dihedrals = build_dihedral_plan(in.topology, plans.structure, o);
+    plans.vibrational = build_vibrational_plan(in.topology, plans.structure, o);
+    plans.neighbours = build_neighbour_plan(in.topology, plans.structure, o);
+    stages.stop();
+
+    // --- pass 1: every frame-dependent computation, chunk partials merged in chunk order
+    const double pass_wall_start = wall_seconds();
+    const double pass_cpu_start = process_cpu_seconds();
+    Progress progress(frames.size(), o.quiet || !MpiSession::is_root());
+    const auto chunks = make_frame_chunks(frames.size());
+    double merge_seconds = 0.0;
+    const auto merged = run_chunk_job<FramePartial>(
+        *in.reader, chunks, worker_threads(o),
+        frame_pass_job(plans, frames, in.reference_in_memory, progress, merge_seconds));
+    progress.finish();
+    const double pass_wall = wall_seconds() - pass_wall_start;
+    const double pass_cpu = MpiSession::sum_all(process_cpu_seconds() - pass_cpu_start);
+    if (!merged) {
+        results.reporting_rank = false;
+        return results;
+    }
+    stages.add_pass(merged->times, pass_wall, pass_cpu, merge_seconds);
+
+    // --- pass 2 and the entropy arithmetic
+    stages.start("pass2");
+    ConformationalResult conformational = finish_conformational(plans.dihedrals, merged->dihedrals, frames.size());
+    stages.stop();
+
+    stages.start("entropy");
+    VibrationalResult vibrational =
+        finish_vibrational(plans.vibrational, merged->vibrational, conformational.flexible);
+    Frame first;
+    in.reader->read(frames.front(), first);  // stereo tags of the symmetry numbers come from 3-D
+    const auto symmetry = group_symmetry(in.topology, plans.structure, first.positions);
+    std::vector<std::string> orientational_warnings;
+    const auto orientational =
+        finish_orientational(plans.neighbours, merged->neighbours, symmetry, orientational_warnings);
+    stages.stop();
+
+    // Rows in the reference's order: vibrational, conformational, orientational.
+    auto append = [](auto& to, const auto& from) { to.insert(to.end(), from.begin(), from.end()); };
+    append(results.group_rows, vibrational.rows);
+    append(results.group_rows, conformational.group_rows);
+    append(results.group_rows, orientational);
+    append(results.residue_rows, vibrational.residue_rows);
+    append(results.residue_rows, conformational.residue_rows);
+    append(results.warnings, vibrational.warnings);
+    append(results.warnings, conformational.warnings);
+    append(results.warnings, orientational_warnings);
+    results.timings = stages.timings();
+    results.n_frames = frames.size();
+    results.frames_per_second = pass_wall > 0 ? static_cast<double>(frames.size()) / pass_wall : 0.0;
+    results.angle_store_bytes_per_frame = plans.dihedrals.angle_bytes_per_frame();
+    return results;
+}
 
 }  // namespace mcc

@@ -38,6 +38,9 @@ struct RunResults {
     std::vector<std::string> warnings;
     std::size_t n_frames = 0;       // frames analysed
     double frames_per_second = 0.0; // of the frame pass
+    std::size_t angle_store_bytes_per_frame = 0;  // the only per-frame memory of the pass
+    // False on MPI ranks other than 0: they took part in the pass but report nothing.
+    bool reporting_rank = true;
 };
 
 }  // namespace mcc

@@ -1,0 +1,339 @@
+#include "kernels/geometry.hpp"
+
+#include <cfloat>
+#include <cmath>
+#include <numbers>
+#include <set>
+#include <unordered_map>
+
+#include "core/error.hpp"
+
+namespace mcc::geom {
+
+namespace {
+
+// NumPy's pairwise summation (numpy/core/src/umath/loops_utils.h) for a contiguous array.
+double pairwise(const double* a, std::size_t n) {
+    if (n < 8) {
+        double res = -0.0;
+        for (std::size_t i = 0; i < n; ++i) res += a[i];
+        return res;
+    }
+    if (n <= 128) {
+        double r[8];
+        for (int j = 0; j < 8; ++j) r[j] = a[j];
+        std::size_t i = 8;
+        for (; i < n - (n % 8); i += 8)
+            for (int j = 0; j < 8; ++j) r[j] += a[i + static_cast<std::size_t>(j)];
+        double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for (; i < n; ++i) res += a[i];
+        return res;
+    }
+    std::size_t n2 = n / 2;
+    n2 -= n2 % 8;
+    return pairwise(a, n2) + pairwise(a + n2, n - n2);
+}
+
+bool orthorhombic(const std::array<float, 6>& dims) {
+    return dims[3] == 90.0f && dims[4] == 90.0f && dims[5] == 90.0f;
+}
+
+// MDAnalysis minimum_image (calc_distances.h): float32 box and inverse box, C round.
+void mda_min_image_ortho(double* x, const float* box, const float* inverse_box) {
+    for (int i = 0; i < 3; ++i)
+        if (box[i] > FLT_EPSILON) {
+            const double s = static_cast<double>(inverse_box[i]) * x[i];
+            x[i] = static_cast<double>(box[i]) * (s - std::round(s));
+        }
+}
+
+// MDAnalysis minimum_image_triclinic: the shortest of the 27 neighbouring images.
+void mda_min_image_triclinic(double* dx, const float* box) {
+    double dx_min[3] = {0.0, 0.0, 0.0};
+    double dsq_min = FLT_MAX;
+    for (int ix = -1; ix < 2; ++ix) {
+        const double rx = dx[0] + static_cast<double>(box[0]) * ix;
+        for (int iy = -1; iy < 2; ++iy) {
+            const double ry0 = rx + static_cast<double>(box[3]) * iy;
+            const double ry1 = dx[1] + static_cast<double>(box[4]) * iy;
+            for (int iz = -1; iz < 2; ++iz) {
+                const double rz0 = ry0 + static_cast<double>(box[6]) * iz;
+                const double rz1 = ry1 + static_cast<double>(box[7]) * iz;
+                const double rz2 = dx[2] + static_cast<double>(box[8]) * iz;
+                const double dsq = rz0 * rz0 + rz1 * rz1 + rz2 * rz2;
+                if (dsq < dsq_min) {
+                    dsq_min = dsq;
+                    dx_min[0] = rz0;
+                    dx_min[1] = rz1;
+                    dx_min[2] = rz2;
+                }
+            }
+        }
+    }
+    dx[0] = dx_min[0];
+    dx[1] = dx_min[1];
+    dx[2] = dx_min[2];
+}
+
+}  // namespace
+
+double numpy_sum(const double* values, std::size_t n) {
+    if (n == 0) return 0.0;
+    return pairwise(values, n);
+}
+
+Vec3 min_image(const Vec3& d, const Vec3& box) {
+    Vec3 r;
+    for (int i = 0; i < 3; ++i) r[i] = d[i] - box[i] * std::nearbyint(d[i] / box[i]);
+    return r;
+}
+
+Vec3 min_image_f32(const float* from, const float* to, const Vec3& box) {
+    Vec3 r;
+    for (int i = 0; i < 3; ++i) {
+        const float d = to[i] - from[i];
+        const double dd = d;
+        r[i] = static_cast<float>(dd - box[i] * std::nearbyint(dd / box[i]));
+    }
+    return r;
+}
+
+WholeGroup make_whole_group(const std::vector<int>& atoms,
+                            const std::vector<std::vector<int>>& global_neighbours) {
+    WholeGroup g;
+    g.atoms = atoms;
+    g.neighbours.resize(atoms.size());
+    std::unordered_map<int, int> local;
+    local.reserve(atoms.size() * 2);
+    for (std::size_t i = 0; i < atoms.size(); ++i) local.emplace(atoms[i], static_cast<int>(i));
+    for (std::size_t i = 0; i < atoms.size(); ++i) {
+        std::set<int> nb;
+        for (int other : global_neighbours[static_cast<std::size_t>(atoms[i])]) {
+            auto it = local.find(other);
+            if (it != local.end()) nb.insert(it->second);
+        }
+        g.neighbours[i].assign(nb.begin(), nb.end());
+    }
+    return g;
+}
+
+bool whole_positions(const WholeGroup& g, const std::vector<float>& xyz,
+                     const std::array<float, 6>& dims, std::vector<float>& out) {
+    const std::size_t n = g.atoms.size();
+    out.resize(3 * n);
+    for (std::size_t i = 0; i < n; ++i)
+        for (int k = 0; k < 3; ++k)
+            out[3 * i + static_cast<std::size_t>(k)] =
+                xyz[3 * static_cast<std::size_t>(g.atoms[i]) + static_cast<std::size_t>(k)];
+    if (n < 2) return false;
+    if (dims[0] == 0.0f || dims[1] == 0.0f || dims[2] == 0.0f)
+        throw_data("make-whole needs a periodic box, but a frame has a zero box length");
+    const bool ortho = orthorhombic(dims);
+    float box[3], half_box[3], inverse_box[3];
+    for (int i = 0; i < 3; ++i) half_box[i] = static_cast<float>(0.5 * static_cast<double>(dims[i]));
+    std::array<float, 9> tri{};
+    if (ortho) {
+        bool whole = true;
+        for (std::size_t i = 1; i < n && whole; ++i)
+            for (std::size_t k = 0; k < 3; ++k)
+                if (std::fabs(out[3 * i + k] - out[k]) >= half_box[k]) {
+                    whole = false;
+                    break;
+                }
+        if (whole) return false;
+        for (int i = 0; i < 3; ++i) {
+            box[i] = dims[static_cast<std::size_t>(i)];
+            inverse_box[i] = static_cast<float>(1.0 / static_cast<double>(box[i]));
+        }
+    } else {
+        tri = mda_triclinic_vectors(dims);
+    }
+    // Breadth-first in sorted-set order: each pass expands the placed atoms not yet expanded.
+    std::vector<float> placed_pos(3 * n, 0.0f);
+    std::vector<char> placed(n, 0), done(n, 0);
+    for (int k = 0; k < 3; ++k) placed_pos[static_cast<std::size_t>(k)] = out[static_cast<std::size_t>(k)];
+    placed[0] = 1;
+    std::size_t n_placed = 1, loops = 0;
+    std::vector<std::size_t> todo;
+    while (n_placed < n && loops < n) {
+        ++loops;
+        todo.clear();
+        for (std::size_t i = 0; i < n; ++i)
+            if (placed[i] && !done[i]) todo.push_back(i);
+        for (std::size_t atom : todo) {
+            for (int other_i : g.neighbours[atom]) {
+                const auto other = static_cast<std::size_t>(other_i);
+                if (placed[other]) continue;
+                double vec[3];
+                for (std::size_t k = 0; k < 3; ++k)
+                    vec[k] = static_cast<double>(out[3 * other + k]) -
+                             static_cast<double>(placed_pos[3 * atom + k]);
+                if (ortho)
+                    mda_min_image_ortho(vec, box, inverse_box);
+                else
+                    mda_min_image_triclinic(vec, tri.data());
+                for (std::size_t k = 0; k < 3; ++k)
+                    placed_pos[3 * other + k] =
+                        static_cast<float>(static_cast<double>(placed_pos[3 * atom + k]) + vec[k]);
+                placed[other] = 1;
+                ++n_placed;
+            }
+            done[atom] = 1;
+        }
+    }
+    if (n_placed < n)
+        throw_data("make-whole failed: an atom group is not connected by bonds (atom {} ...)",
+                   g.atoms.front());
+    out.swap(placed_pos);
+    return true;
+}
+
+bool make_whole_inplace(const WholeGroup& g, std::vector<float>& xyz,
+                        const std::array<float, 6>& dims, std::vector<float>& scratch) {
+    if (!whole_positions(g, xyz, dims, scratch)) return false;
+    for (std::size_t i = 0; i < g.atoms.size(); ++i)
+        for (std::size_t k = 0; k < 3; ++k)
+            xyz[3 * static_cast<std::size_t>(g.atoms[i]) + k] = scratch[3 * i + k];
+    return true;
+}
+
+Vec3 center_of_mass(const float* xyz, const double* masses, std::size_t n) {
+    Vec3 sum{0.0, 0.0, 0.0};
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t k = 0; k < 3; ++k) sum[k] += static_cast<double>(xyz[3 * i + k]) * masses[i];
+    const double total = numpy_sum(masses, n);
+    return {sum[0] / total, sum[1] / total, sum[2] / total};
+}
+
+Mat3 mda_inertia_tensor(const float* xyz, const double* masses, std::size_t n, const Vec3& com) {
+    std::vector<double> xx(n), yy(n), zz(n), xy(n), xz(n), yz(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const double x = static_cast<double>(xyz[3 * i]) - com[0];
+        const double y = static_cast<double>(xyz[3 * i + 1]) - com[1];
+        const double z = static_cast<double>(xyz[3 * i + 2]) - com[2];
+        const double m = masses[i];
+        xx[i] = m * (y * y + z * z);
+        yy[i] = m * (x * x + z * z);
+        zz[i] = m * (x * x + y * y);
+        xy[i] = m * x * y;
+        xz[i] = m * x * z;
+        yz[i] = m * y * z;
+    }
+    Mat3 t{};
+    t[0][0] = numpy_sum(xx);
+    t[0][1] = t[1][0] = -numpy_sum(xy);
+    t[0][2] = t[2][0] = -numpy_sum(xz);
+    t[1][1] = numpy_sum(yy);
+    t[1][2] = t[2][1] = -numpy_sum(yz);
+    t[2][2] = numpy_sum(zz);
+    return t;
+}
+
+Mat3 custom_inertia_tensor(const Vec3& center, const std::vector<Vec3>& points,
+                           const std::vector<double>& weights, const Vec3& box) {
+    const std::size_t n = points.size();
+    if (weights.size() != n)
+        throw_data("custom inertia tensor: {} points but {} united-atom masses (unusual atom "
+                   "masses between 1.1 and 2 or above 999?)", n, weights.size());
+    std::vector<Vec3> r(n);
+    std::vector<double> mr2(n);
+    for (std::size_t j = 0; j < n; ++j) {
+        r[j] = min_image(sub(points[j], center), box);
+        const double r2 = (r[j][0] * r[j][0] + r[j][1] * r[j][1]) + r[j][2] * r[j][2];
+        mr2[j] = weights[j] * r2;
+    }
+    const double trace = numpy_sum(mr2);
+    Mat3 t{};
+    for (std::size_t a = 0; a < 3; ++a)
+        for (std::size_t b = 0; b < 3; ++b) {
+            double s = 0.0;
+            for (std::size_t j = 0; j < n; ++j) s += weights[j] * r[j][a] * r[j][b];
+            t[a][b] = (a == b ? trace : 0.0) - s;
+        }
+    return t;
+}
+
+void mda_wrap_ortho(float* c, const float* box) {
+    if (!box[0] && !box[1] && !box[2]) return;
+    const double inverse_box[3] = {1.0 / static_cast<double>(box[0]), 1.0 / static_cast<double>(box[1]),
+                                   1.0 / static_cast<double>(box[2])};
+    for (int j = 0; j < 3; ++j) {
+        float crd = c[j];
+        if (crd < 0.0f) {
+            crd += box[j];
+            if (crd < 0.0f) {
+                const int s = static_cast<int>(std::floor(static_cast<double>(c[j]) * inverse_box[j]));
+                c[j] -= static_cast<float>(s) * box[j];
+                if (c[j] < 0.0f) c[j] += box[j];
+            } else {
+                c[j] = crd;
+            }
+        }
+        if (crd >= box[j]) {
+            crd -= box[j];
+            if (crd >= box[j]) {
+                const int s = static_cast<int>(std::floor(static_cast<double>(c[j]) * inverse_box[j]));
+                c[j] -= static_cast<float>(s) * box[j];
+                if (c[j] >= box[j]) c[j] -= box[j];
+            } else {
+                c[j] = crd;
+            }
+        }
+    }
+}
+
+Mat3 mda_unwrapped_inertia_tensor(const float* xyz, const double* masses, std::size_t n,
+                                  const Vec3& com, const std::array<float, 6>& dims) {
+    const Vec3 ref = center_of_mass(xyz, masses, n);  // same arithmetic as MDAnalysis' refpos
+    float refpos[3] = {static_cast<float>(ref[0]), static_cast<float>(ref[1]), static_cast<float>(ref[2])};
+    float target[3] = {refpos[0], refpos[1], refpos[2]};
+    if (dims[3] == 90.0f && dims[4] == 90.0f && dims[5] == 90.0f) {
+        mda_wrap_ortho(target, dims.data());
+    } else {
+        // Triclinic wrapping of the reference point is not reproduced: no shift applied.
+    }
+    float shift[3];
+    for (int k = 0; k < 3; ++k) shift[k] = target[k] - refpos[k];
+    if (shift[0] == 0.0f && shift[1] == 0.0f && shift[2] == 0.0f)
+        return mda_inertia_tensor(xyz, masses, n, com);
+    std::vector<float> moved(xyz, xyz + 3 * n);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t k = 0; k < 3; ++k) moved[3 * i + k] += shift[k];
+    return mda_inertia_tensor(moved.data(), masses, n, com);
+}
+
+std::array<float, 9> mda_triclinic_vectors(const std::array<float, 6>& dimensions) {
+    std::array<double, 6> dim;
+    for (std::size_t i = 0; i < 6; ++i) dim[i] = dimensions[i];
+    std::array<float, 9> out{};
+    bool valid = true;
+    for (double d : dim) valid = valid && d > 0.0;
+    if (!(valid && dim[3] < 180.0 && dim[4] < 180.0 && dim[5] < 180.0)) return out;
+    if (dim[3] == 90.0 && dim[4] == 90.0 && dim[5] == 90.0) {
+        out[0] = dimensions[0];
+        out[4] = dimensions[1];
+        out[8] = dimensions[2];
+        return out;
+    }
+    constexpr double deg = std::numbers::pi / 180.0;
+    const double lx = dim[0], ly = dim[1], lz = dim[2];
+    const double cos_alpha = dim[3] == 90.0 ? 0.0 : std::cos(dim[3] * deg);
+    const double cos_beta = dim[4] == 90.0 ? 0.0 : std::cos(dim[4] * deg);
+    double cos_gamma = 0.0, sin_gamma = 1.0;
+    if (dim[5] != 90.0) {
+        cos_gamma = std::cos(dim[5] * deg);
+        sin_gamma = std::sin(dim[5] * deg);
+    }
+    double m[9] = {};
+    m[0] = lx;
+    m[3] = ly * cos_gamma;
+    m[4] = ly * sin_gamma;
+    m[6] = lz * cos_beta;
+    m[7] = lz * (cos_alpha - cos_beta * cos_gamma) / sin_gamma;
+    m[8] = std::sqrt(lz * lz - m[6] * m[6] - m[7] * m[7]);
+    if (!(m[8] > 0.0)) return out;
+    for (std::size_t i = 0; i < 9; ++i) out[i] = static_cast<float>(m[i]);
+    return out;
+}
+
+}  // namespace mcc::geom

@@ -1,0 +1,43 @@
+// Neighbour counts per frame (spec §3.1-3.4): RAD or grid search, summed per group.
+#pragma once
+#include <array>
+#include <cstddef>
+#include <vector>
+
+#include "io/frame.hpp"
+#include "plan/neighbour_plan.hpp"
+
+namespace mcc {
+
+// Per group (plan order = ascending group id): sum over frames and member molecules of the
+// neighbour counts, and the number of (molecule, frame) samples. Integers, so merging in any
+// order gives the same result.
+struct NeighbourPartial {
+    std::vector<long long> totals;
+    std::vector<long long> samples;
+    void merge(const NeighbourPartial& later);
+};
+
+NeighbourPartial make_neighbour_partial(const NeighbourPlan& plan);
+
+// One frame. Uses frame.positions as they are (see the report on make-whole ordering) and, for
+// RAD, frame.dimensions[0..2]. Throws DataError for RAD without a box.
+void accumulate_neighbours(const NeighbourPlan& plan, const Frame& frame,
+                           std::size_t frame_position, NeighbourPartial& out);
+
+// --- building blocks, exposed for tests ---
+
+// Centre of mass of every molecule from the float32 positions, in the reference's arithmetic.
+std::vector<std::array<double, 3>> molecule_centres(const NeighbourPlan& plan,
+                                                    const std::vector<float>& positions);
+
+// RAD shell of every centre: neighbour ids in sorted-distance order. `box` = the orthorhombic
+// box lengths; `limit` = candidates examined (Q-N6; 0 = all).
+std::vector<std::vector<int>> rad_neighbour_lists(const std::vector<std::array<double, 3>>& centres,
+                                                  const std::array<double, 3>& box, int limit);
+
+// Grid-search neighbour count of every molecule (0 for molecules outside every group).
+std::vector<long long> grid_neighbour_counts(const NeighbourPlan& plan,
+                                             const std::vector<float>& positions);
+
+}  // namespace mcc

@@ -1,0 +1,353 @@
+#include "kernels/vibrational_frame.hpp"
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "kernels/axes.hpp"
+#include "kernels/lapack_eigen.hpp"
+
+namespace mcc {
+
+using geom::Mat3;
+using geom::Vec3;
+
+namespace {
+
+Vec3 mat_vec(const Mat3& a, const Vec3& v) {
+    Vec3 r;
+    for (std::size_t k = 0; k < 3; ++k) r[k] = (a[k][0] * v[0] + a[k][1] * v[1]) + a[k][2] * v[2];
+    return r;
+}
+
+void gather(const std::vector<float>& xyz, const std::vector<int>& atoms, std::vector<float>& out) {
+    out.resize(3 * atoms.size());
+    for (std::size_t i = 0; i < atoms.size(); ++i)
+        for (std::size_t k = 0; k < 3; ++k) out[3 * i + k] = xyz[3 * static_cast<std::size_t>(atoms[i]) + k];
+}
+
+// Per-frame scratch: buffers reused across beads.
+struct Work {
+    std::vector<float> a, b;
+};
+
+// MDAnalysis center_of_mass(unwrap=True): COM of the group made whole (copy only).
+Vec3 com_unwrap(const geom::WholeGroup& g, const std::vector<double>& masses,
+                const std::vector<float>& xyz, const std::array<float, 6>& dims, Work& w) {
+    geom::whole_positions(g, xyz, dims, w.a);
+    return geom::center_of_mass(w.a.data(), masses.data(), masses.size());
+}
+
+// MDAnalysis principal_axes() of the group at its stored positions.
+Mat3 mda_axes_of(const std::vector<int>& atoms, const std::vector<double>& masses,
+                 const std::vector<float>& xyz, Work& w) {
+    gather(xyz, atoms, w.b);
+    const Vec3 com = geom::center_of_mass(w.b.data(), masses.data(), masses.size());
+    return axes::mda_principal_axes(lapack::eig3(geom::mda_inertia_tensor(w.b.data(), masses.data(), masses.size(), com)));
+}
+
+// get_vanilla_axes: moments from MDAnalysis' moment_of_inertia(unwrap=True) (ordered by
+// |lambda| descending), then make whole in place, axes = MDA principal axes of the whole
+// group about its COM. `wrote` tells whether the in-place make-whole changed positions.
+axes::AxesMoments vanilla_of(const geom::WholeGroup& g, const std::vector<double>& masses,
+                             std::vector<float>& xyz, const std::array<float, 6>& dims, Work& w,
+                             bool* wrote = nullptr) {
+    geom::whole_positions(g, xyz, dims, w.a);
+    const Vec3 com = geom::center_of_mass(w.a.data(), masses.data(), masses.size());
+    const Mat3 plain = geom::mda_inertia_tensor(w.a.data(), masses.data(), masses.size(), com);
+    const Mat3 unwrapped =
+        geom::mda_unwrapped_inertia_tensor(w.a.data(), masses.data(), masses.size(), com, dims);
+    const bool changed = geom::make_whole_inplace(g, xyz, dims, w.b);
+    if (wrote) *wrote = changed;
+    axes::AxesMoments am = axes::vanilla_axes(plain);
+    if (unwrapped != plain) am.moments = axes::vanilla_axes(unwrapped).moments;
+    return am;
+}
+
+struct BeadVectors {
+    Vec3 force{}, torque{};
+};
+
+struct GroupFrameMeans {
+    std::vector<std::vector<double>> mean;  // per slot, within this frame
+    std::vector<long> count;
+};
+
+void add_outer(GroupFrameMeans& gm, int slot, const std::vector<double>& flat) {
+    const std::size_t n = flat.size();
+    auto& m = gm.mean[static_cast<std::size_t>(slot)];
+    long& c = gm.count[static_cast<std::size_t>(slot)];
+    ++c;
+    if (c == 1) {
+        m.resize(n * n);
+        for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t j = 0; j < n; ++j) m[i * n + j] = flat[i] * flat[j];
+        return;
+    }
+    const double k = static_cast<double>(c);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j) {
+            const double x = flat[i] * flat[j];
+            m[i * n + j] = m[i * n + j] + (x - m[i * n + j]) / k;
+        }
+}
+
+void outer_pair(GroupFrameMeans& gm, int force_slot, int torque_slot, int ft_slot,
+                const std::vector<BeadVectors>& beads) {
+    std::vector<double> f, t, ft;
+    for (const auto& b : beads) {
+        f.insert(f.end(), b.force.begin(), b.force.end());
+        t.insert(t.end(), b.torque.begin(), b.torque.end());
+        ft.insert(ft.end(), b.force.begin(), b.force.end());
+        ft.insert(ft.end(), b.torque.begin(), b.torque.end());
+    }
+    if (force_slot >= 0) add_outer(gm, force_slot, f);
+    if (torque_slot >= 0) add_outer(gm, torque_slot, t);
+    if (ft_slot >= 0) add_outer(gm, ft_slot, ft);
+}
+
+class FrameKernel {
+public:
+    FrameKernel(const VibrationalPlan& plan, Frame& frame)
+        : plan_(plan), frame_(frame), dims_(frame.dimensions),
+          box_{frame.dimensions[0], frame.dimensions[1], frame.dimensions[2]} {
+        torque_phi_ = plan.force_partitioning;
+    }
+
+    void molecule(const MoleculePlan& mol, const GroupSlots& slots, GroupFrameMeans& gm) {
+        const Level top = mol.levels.back();
+        for (Level level : mol.levels) {
+            const bool highest = level == top;
+            const double torque_phi =
+                plan_.quirks.torque_partitioned_at_every_level || highest ? torque_phi_ : 1.0;
+            if (level == Level::UnitedAtom) {
+                for (std::size_t r = 0; r < mol.residues.size(); ++r) {
+                    const ResiduePlan& rp = mol.residues[r];
+                    if (rp.ua_beads.empty()) continue;
+                    std::vector<BeadVectors> vecs = united_atoms(rp, highest, torque_phi);
+                    outer_pair(gm, slots.ua_force[r], slots.ua_torque[r], -1, vecs);
+                }
+            } else if (level == Level::Residue) {
+                std::vector<BeadVectors> vecs;
+                for (const ResiduePlan& rp : mol.residues) vecs.push_back(residue(mol, rp, highest, torque_phi));
+                outer_pair(gm, slots.res_force, slots.res_torque,
+                           highest && plan_.combined_forcetorque ? slots.ft_res : -1, vecs);
+            } else {
+                std::vector<BeadVectors> vecs{polymer(mol, highest, torque_phi)};
+                outer_pair(gm, slots.poly_force, slots.poly_torque,
+                           highest && plan_.combined_forcetorque ? slots.ft_poly : -1, vecs);
+            }
+        }
+    }
+
+private:
+    BeadVectors vectors(const std::vector<int>& atoms, double mass, const Mat3& trans,
+                        const Mat3& rot, const Vec3& center, const Vec3& moments, bool highest,
+                        double torque_phi) {
+        BeadVectors v;
+        v.force = vib::weighted_force(trans, frame_.forces, atoms, mass,
+                                      highest ? plan_.force_partitioning : 1.0);
+        v.torque = vib::weighted_torque(rot, center, moments, frame_.positions, frame_.forces,
+                                        atoms, torque_phi, box_);
+        return v;
+    }
+
+    std::vector<BeadVectors> united_atoms(const ResiduePlan& rp, bool highest, double torque_phi) {
+        std::vector<BeadVectors> out;
+        auto& xyz = frame_.positions;
+        bool trans_valid = false;
+        Mat3 trans{};
+        for (const UABeadPlan& bp : rp.ua_beads) {
+            Mat3 rot{};
+            Vec3 center{}, moments{};
+            if (plan_.customised_axes) {
+                // Translation axes are the same for every bead of the residue unless an
+                // in-place make-whole moved atoms since they were computed.
+                if (!trans_valid) {
+                    if (rp.heavy_ua_level.size() > 1) {
+                        const Vec3 c = com_unwrap(rp.whole, rp.masses, xyz, dims_, work_);
+                        std::vector<Vec3> pts;
+                        pts.reserve(rp.heavy_ua_level.size());
+                        for (int a : rp.heavy_ua_level) pts.push_back(geom::position(xyz, a));
+                        trans = axes::custom_principal_axes(
+                                    geom::custom_inertia_tensor(c, pts, rp.ua_masses, box_))
+                                    .axes;
+                    } else {
+                        geom::make_whole_inplace(rp.whole, xyz, dims_, work_.b);
+                        trans = mda_axes_of(rp.atoms, rp.masses, xyz, work_);
+                    }
+                    trans_valid = true;
+                }
+                center = geom::position(xyz, bp.heavy);
+                axes::AxesMoments am;
+                if (bp.bonded_heavy.empty()) {  // case 1: vanilla axes of X + light partners
+                    bool wrote = false;
+                    am = vanilla_of(bp.ua_all, bp.ua_all_masses, xyz, dims_, work_, &wrote);
+                    if (wrote) trans_valid = false;
+                } else {
+                    const float* heavy = &xyz[3 * static_cast<std::size_t>(bp.heavy)];
+                    std::vector<const float*> hb, ua;
+                    for (int a : bp.bonded_heavy) hb.push_back(&xyz[3 * static_cast<std::size_t>(a)]);
+                    for (int a : bp.ua) ua.push_back(&xyz[3 * static_cast<std::size_t>(a)]);
+                    const float* third = nullptr;
+                    if (bp.bonded_heavy.size() == 1 && !bp.bonded_light.empty())
+                        third = &xyz[3 * static_cast<std::size_t>(bp.bonded_light.front())];
+                    am = axes::bonded_axes(heavy, hb, third, ua, bp.ua_masses, box_);
+                }
+                rot = am.axes;
+                moments = am.moments;
+            } else {
+                geom::make_whole_inplace(rp.whole, xyz, dims_, work_.b);
+                geom::make_whole_inplace(bp.bead_whole, xyz, dims_, work_.b);
+                trans = mda_axes_of(rp.atoms, rp.masses, xyz, work_);
+                const auto am = vanilla_of(bp.bead_whole, bp.masses, xyz, dims_, work_);
+                rot = am.axes;
+                moments = am.moments;
+                center = com_unwrap(bp.bead_whole, bp.masses, xyz, dims_, work_);
+            }
+            out.push_back(vectors(bp.atoms, bp.mass, trans, rot, center, moments, highest, torque_phi));
+        }
+        return out;
+    }
+
+    BeadVectors residue(const MoleculePlan& mol, const ResiduePlan& rp, bool highest,
+                        double torque_phi) {
+        auto& xyz = frame_.positions;
+        Mat3 trans{}, rot{};
+        Vec3 center{}, moments{};
+        if (plan_.customised_axes && !rp.neighbour_bonds) {
+            center = com_unwrap(rp.whole, rp.masses, xyz, dims_, work_);
+            std::vector<Vec3> pts;
+            for (int a : rp.heavy_residue_level) pts.push_back(geom::position(xyz, a));
+            const auto am = axes::custom_principal_axes(
+                geom::custom_inertia_tensor(center, pts, rp.ua_masses, box_));
+            trans = rot = am.axes;
+            moments = am.moments;
+        } else {
+            geom::make_whole_inplace(mol.whole, xyz, dims_, work_.b);
+            if (!plan_.customised_axes) geom::make_whole_inplace(rp.whole, xyz, dims_, work_.b);
+            trans = mda_axes_of(mol.atoms, mol.masses, xyz, work_);
+            const auto am = vanilla_of(rp.whole, rp.masses, xyz, dims_, work_);
+            rot = am.axes;
+            moments = am.moments;
+            center = com_unwrap(rp.whole, rp.masses, xyz, dims_, work_);
+        }
+        return vectors(rp.atoms, rp.mass, trans, rot, center, moments, highest, torque_phi);
+    }
+
+    BeadVectors polymer(const MoleculePlan& mol, bool highest, double torque_phi) {
+        auto& xyz = frame_.positions;
+        geom::make_whole_inplace(mol.whole, xyz, dims_, work_.b);
+        const auto am = vanilla_of(mol.whole, mol.masses, xyz, dims_, work_);
+        const Vec3 center = com_unwrap(mol.whole, mol.masses, xyz, dims_, work_);
+        return vectors(mol.atoms, mol.mass, am.axes, am.axes, center, am.moments, highest, torque_phi);
+    }
+
+    const VibrationalPlan& plan_;
+    Frame& frame_;
+    std::array<float, 6> dims_;
+    Vec3 box_;
+    double torque_phi_ = 0.5;
+    Work work_;
+};
+
+}  // namespace
+
+namespace vib {
+
+Vec3 weighted_force(const Mat3& axes, const std::vector<float>& forces,
+                    const std::vector<int>& atoms, double mass, double scale) {
+    Vec3 sum{0.0, 0.0, 0.0};
+    for (int a : atoms) {
+        const Vec3 f = geom::position(forces, a);
+        const Vec3 af = mat_vec(axes, f);
+        for (std::size_t k = 0; k < 3; ++k) sum[k] += af[k];
+    }
+    if (scale != 1.0)
+        for (auto& v : sum) v *= scale;
+    const double root = std::sqrt(mass);
+    return {sum[0] / root, sum[1] / root, sum[2] / root};
+}
+
+Vec3 weighted_torque(const Mat3& axes, const Vec3& center, const Vec3& moments,
+                     const std::vector<float>& positions, const std::vector<float>& forces,
+                     const std::vector<int>& atoms, double phi, const Vec3& box) {
+    Vec3 tau{0.0, 0.0, 0.0};
+    for (int a : atoms) {
+        const Vec3 d = geom::min_image(geom::sub(geom::position(positions, a), center), box);
+        const Vec3 rc = mat_vec(axes, d);
+        Vec3 rf = mat_vec(axes, geom::position(forces, a));
+        for (auto& v : rf) v *= phi;
+        const Vec3 c = geom::cross(rc, rf);
+        for (std::size_t k = 0; k < 3; ++k) tau[k] += c[k];
+    }
+    Vec3 out{0.0, 0.0, 0.0};
+    for (std::size_t k = 0; k < 3; ++k) {
+        if (std::fabs(tau[k]) <= 1e-8) continue;
+        if (moments[k] <= 0.0) continue;
+        out[k] = tau[k] / std::sqrt(moments[k]);
+    }
+    return out;
+}
+
+}  // namespace vib
+
+void VibrationalPartial::merge(const VibrationalPartial& later) {
+    if (slots.size() < later.slots.size()) slots.resize(later.slots.size());
+    for (std::size_t s = 0; s < later.slots.size(); ++s) {
+        const MatrixMean& p = later.slots[s];
+        MatrixMean& c = slots[s];
+        if (p.count == 0) continue;
+        if (c.count == 0) {
+            c = p;
+            continue;
+        }
+        const long total = c.count + p.count;
+        if (p.count == 1) {
+            // A one-frame chunk: the serial reducer's own step, so single-frame chunks give
+            // bit-for-bit the reference's running mean (matters for rank-deficient matrices).
+            const double n = static_cast<double>(total);
+            for (std::size_t i = 0; i < c.mean.size(); ++i) c.mean[i] = c.mean[i] + (p.mean[i] - c.mean[i]) / n;
+        } else {
+            const double w = static_cast<double>(p.count) / static_cast<double>(total);
+            for (std::size_t i = 0; i < c.mean.size(); ++i) c.mean[i] = c.mean[i] + (p.mean[i] - c.mean[i]) * w;
+        }
+        c.count = total;
+    }
+}
+
+VibrationalPartial make_vibrational_partial(const VibrationalPlan& plan) {
+    VibrationalPartial p;
+    p.slots.resize(plan.slot_dims.size());
+    return p;
+}
+
+void accumulate_vibrational(const VibrationalPlan& plan, Frame& frame, std::size_t /*frame_position*/,
+                            VibrationalPartial& out) {
+    if (!frame.has_forces())
+        throw_data("the vibrational entropy needs forces, but a trajectory frame has none");
+    if (frame.dimensions[0] == 0.0f || frame.dimensions[1] == 0.0f || frame.dimensions[2] == 0.0f)
+        throw_data("the vibrational entropy needs a periodic box, but a frame has a zero box length");
+    if (out.slots.size() != plan.slot_dims.size()) out.slots.resize(plan.slot_dims.size());
+    FrameKernel kernel(plan, frame);
+    GroupFrameMeans gm;
+    gm.mean.resize(plan.slot_dims.size());
+    gm.count.assign(plan.slot_dims.size(), 0);
+    for (const VibrationalGroupPlan& g : plan.groups) {
+        for (int m : g.molecules) kernel.molecule(plan.molecules[static_cast<std::size_t>(m)], g.slots, gm);
+    }
+    // Running mean over frames of the per-frame group means (reference serial reducer).
+    for (std::size_t s = 0; s < gm.count.size(); ++s) {
+        if (gm.count[s] == 0) continue;
+        MatrixMean& acc = out.slots[s];
+        ++acc.count;
+        if (acc.count == 1) {
+            acc.mean = gm.mean[s];
+            continue;
+        }
+        const double n = static_cast<double>(acc.count);
+        for (std::size_t i = 0; i < acc.mean.size(); ++i)
+            acc.mean[i] = acc.mean[i] + (gm.mean[s][i] - acc.mean[i]) / n;
+    }
+}
+
+}  // namespace mcc

@@ -1,0 +1,47 @@
+// Frame kernel of the vibrational term: per bead generalised force and torque vectors,
+// per-molecule outer products, mean over a group's molecules within the frame, running mean
+// over frames (spec-vibrational §8-§11).
+#pragma once
+#include <cstddef>
+#include <vector>
+
+#include "io/frame.hpp"
+#include "kernels/geometry.hpp"
+#include "plan/vibrational_plan.hpp"
+
+namespace mcc {
+
+// Running mean of one matrix slot over the frames in which it occurred.
+struct MatrixMean {
+    std::vector<double> mean;  // dim x dim, row-major; empty until the first frame
+    long count = 0;            // frames that contributed
+};
+
+struct VibrationalPartial {
+    std::vector<MatrixMean> slots;  // indexed like VibrationalPlan::slot_dims
+    // Combines a later chunk into this one as the reference's chunk reducer does:
+    // C <- C + (P - C) * n_P / (n_C + n_P). Associative up to rounding.
+    void merge(const VibrationalPartial& later);
+};
+
+VibrationalPartial make_vibrational_partial(const VibrationalPlan& plan);
+
+// Adds one frame. May make molecules whole in place in `frame.positions` (as the reference
+// does, float32 write-back). Throws DataError when forces or the box are missing.
+void accumulate_vibrational(const VibrationalPlan& plan, Frame& frame, std::size_t frame_position,
+                            VibrationalPartial& out);
+
+// Building blocks, exposed for tests.
+namespace vib {
+// (sum_a A f_a) * (highest ? phi : 1) / sqrt(M)
+geom::Vec3 weighted_force(const geom::Mat3& axes, const std::vector<float>& forces,
+                          const std::vector<int>& atoms, double mass, double scale);
+// sum_a (A d_a) x (phi A f_a), d_a = minimum image of x_a - centre; component k divided by
+// sqrt(I_k), zero when |tau_k| <= 1e-8 or I_k <= 0.
+geom::Vec3 weighted_torque(const geom::Mat3& axes, const geom::Vec3& center,
+                           const geom::Vec3& moments, const std::vector<float>& positions,
+                           const std::vector<float>& forces, const std::vector<int>& atoms,
+                           double phi, const geom::Vec3& box);
+}  // namespace vib
+
+}  // namespace mcc

@@ -1,0 +1,14 @@
+#include "pass/chunks.hpp"
+
+#include <algorithm>
+
+namespace mcc {
+
+std::vector<FrameChunk> make_frame_chunks(std::size_t n_selected) {
+    const std::size_t size = std::clamp<std::size_t>((n_selected + 63) / 64, 1, 32);
+    std::vector<FrameChunk> chunks;
+    for (std::size_t b = 0; b < n_selected; b += size) chunks.push_back({b, std::min(n_selected, b + size)});
+    return chunks;
+}
+
+}  // namespace mcc

@@ -1,0 +1,20 @@
+// Frame chunks: consecutive ranges of positions in the selected-frame list. Fixed by the
+// frame count alone (never by the worker count), so every executor merges the same partials
+// in the same order and the answer does not depend on how many workers ran it.
+#pragma once
+#include <cstddef>
+#include <vector>
+
+namespace mcc {
+
+struct FrameChunk {
+    std::size_t begin = 0;  // first position (inclusive)
+    std::size_t end = 0;    // last position (exclusive)
+    [[nodiscard]] std::size_t size() const { return end - begin; }
+};
+
+// Chunks of ceil(n/64) frames, at least 1 and at most 32, so that there are enough chunks to
+// balance a few dozen workers without making per-chunk overhead visible.
+std::vector<FrameChunk> make_frame_chunks(std::size_t n_selected);
+
+}  // namespace mcc

@@ -1,0 +1,29 @@
+// The process's place in an MPI job (rank 0 of 1 without MPI). Created once in main().
+#pragma once
+#include <cstddef>
+#include <vector>
+
+namespace mcc {
+
+class MpiSession {
+public:
+    MpiSession(int* argc, char*** argv);  // MPI_Init_thread when built with MPI and launched by mpirun/srun
+    ~MpiSession();
+    MpiSession(const MpiSession&) = delete;
+    MpiSession& operator=(const MpiSession&) = delete;
+
+    [[nodiscard]] static int rank();
+    [[nodiscard]] static int size();
+    [[nodiscard]] static bool active();  // true when MPI was initialised
+    [[nodiscard]] static bool is_root() { return rank() == 0; }
+    // Aborts every rank (after an error on one of them).
+    [[noreturn]] static void abort(int status);
+
+    // Point-to-point messages of bytes between ranks (only valid when active()).
+    static void send_bytes(int dest, const std::vector<unsigned char>& bytes);
+    static std::vector<unsigned char> receive_bytes(int source);
+    // Sum of a double over all ranks, returned on every rank.
+    static double sum_all(double value);
+};
+
+}  // namespace mcc

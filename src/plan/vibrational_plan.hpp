@@ -1,0 +1,96 @@
+// Static plan of the vibrational term: per molecule, level and bead the atom lists, masses,
+// axes recipes, neighbour-bond flags and make-whole groups, plus the accumulator slots of the
+// group-averaged force / torque / force-torque matrices. Built once, no frames touched.
+#pragma once
+#include <cstddef>
+#include <vector>
+
+#include "core/options.hpp"
+#include "kernels/geometry.hpp"
+#include "plan/structure.hpp"
+#include "topology/topology.hpp"
+
+namespace mcc {
+
+// CodeEntropy 2.3 behaviours kept on purpose (spec-vibrational §15). One switch per quirk.
+struct VibrationalQuirks {
+    // force_partitioning scales torques at every level (forces only at the highest).
+    bool torque_partitioned_at_every_level = true;
+    // FT-trans = the 3 lowest-frequency modes of the combined matrix, FT-rot = the rest.
+    bool ft_split_by_frequency_rank = true;
+    // force matrices below the highest level drop their 6 lowest-frequency modes;
+    // torque matrices never drop modes.
+    bool drop_six_lowest_force_modes_below_top = true;
+    // residue "neighbour bond" flag evaluated literally (resindex/resid/local mixing).
+    bool literal_neighbour_bond_flag = true;
+    // kT = 4.11e-21 T/298 J and the reference's constants and cut-offs.
+    bool approximate_kT = true;
+    static VibrationalQuirks codeentropy() { return {}; }
+};
+
+// One united-atom bead with its bonded-axes recipe (spec §8.3).
+struct UABeadPlan {
+    std::vector<int> atoms;       // ascending
+    std::vector<double> masses;   // of `atoms`
+    double mass = 0.0;            // NumPy sum of `masses`
+    int heavy = -1;               // the bead's heavy atom X (-1: bead without heavy atom)
+    std::vector<int> bonded_heavy;  // partners of X with 2 <= m <= 999, ascending
+    std::vector<int> bonded_light;  // partners of X with 1 <= m <= 1.1, ascending
+    std::vector<int> ua;            // [X] + bonded_light
+    std::vector<double> ua_masses;
+    geom::WholeGroup ua_all;        // [X] + bonded_heavy + bonded_light (case 1 make-whole)
+    std::vector<double> ua_all_masses;
+    geom::WholeGroup bead_whole;    // the bead (non-customised axes)
+};
+
+struct ResiduePlan {
+    std::vector<int> atoms;  // all atoms of the residue, ascending
+    std::vector<double> masses;
+    double mass = 0.0;
+    geom::WholeGroup whole;
+    std::vector<int> heavy_ua_level;       // m > 1.1 (UA translation axes)
+    std::vector<int> heavy_residue_level;  // 2 <= m <= 999 (residue CPA)
+    std::vector<double> ua_masses;         // one per atom with m > 1.1 (§7.7)
+    bool neighbour_bonds = false;          // §8.4 NB flag
+    std::vector<UABeadPlan> ua_beads;      // this residue's UA bucket
+};
+
+struct MoleculePlan {
+    int id = 0;
+    std::vector<int> atoms;
+    std::vector<double> masses;
+    double mass = 0.0;
+    geom::WholeGroup whole;
+    std::vector<Level> levels;
+    std::vector<ResiduePlan> residues;  // molecule-local order
+};
+
+// Where one kind of matrix of one group is accumulated: index into VibrationalPartial::slots.
+struct GroupSlots {
+    std::vector<int> ua_force, ua_torque;  // per local residue of the representative; -1 = none
+    std::vector<std::size_t> ua_dim;
+    int res_force = -1, res_torque = -1, poly_force = -1, poly_torque = -1;
+    int ft_res = -1, ft_poly = -1;
+};
+
+struct VibrationalGroupPlan {
+    int id = 0;
+    std::vector<int> molecules;  // indices into VibrationalPlan::molecules
+    GroupSlots slots;
+    std::vector<std::string> residue_names;  // of the representative, dashes removed
+};
+
+struct VibrationalPlan {
+    std::vector<MoleculePlan> molecules;
+    std::vector<VibrationalGroupPlan> groups;  // ascending id
+    std::vector<std::size_t> slot_dims;        // matrix dimension of every slot
+    double force_partitioning = 0.5;
+    double temperature = 298.0;
+    bool customised_axes = true;
+    bool combined_forcetorque = true;
+    VibrationalQuirks quirks = VibrationalQuirks::codeentropy();
+};
+
+VibrationalPlan build_vibrational_plan(const Topology& top, const Structure& s, const Options& o);
+
+}  // namespace mcc

@@ -1,0 +1,196 @@
+// Vibrational kernels on hand-made data with known answers.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numbers>
+#include <random>
+
+#include "core/error.hpp"
+#include "entropy/vibrational.hpp"
+#include "kernels/axes.hpp"
+#include "kernels/geometry.hpp"
+#include "kernels/lapack_eigen.hpp"
+#include "kernels/vibrational_frame.hpp"
+
+using namespace mcc;
+using geom::Mat3;
+using geom::Vec3;
+
+TEST(VibGeometry, MinimumImageRoundsHalfToEven) {
+    const Vec3 box{10.0, 10.0, 10.0};
+    const Vec3 r = geom::min_image({5.0, 15.0, -4.0}, box);
+    EXPECT_DOUBLE_EQ(r[0], 5.0);   // 0.5 -> 0 (half to even)
+    EXPECT_DOUBLE_EQ(r[1], -5.0);  // 1.5 -> 2
+    EXPECT_DOUBLE_EQ(r[2], -4.0);
+    const Vec3 s = geom::min_image({7.0, -7.0, 26.0}, box);
+    EXPECT_DOUBLE_EQ(s[0], -3.0);
+    EXPECT_DOUBLE_EQ(s[1], 3.0);
+    EXPECT_DOUBLE_EQ(s[2], -4.0);
+}
+
+TEST(VibGeometry, MakeWholeAcrossTheBoxAndBailOut) {
+    // Chain 0-1-2 split across x = 0 / x = 20 in a 20 A cube.
+    const std::vector<std::vector<int>> nb{{1}, {0, 2}, {1}};
+    const auto g = geom::make_whole_group({0, 1, 2}, nb);
+    const std::array<float, 6> dims{20.f, 20.f, 20.f, 90.f, 90.f, 90.f};
+    std::vector<float> xyz{19.5f, 1.f, 1.f, 0.5f, 1.f, 1.f, 1.5f, 1.f, 1.f};
+    std::vector<float> scratch;
+    EXPECT_TRUE(geom::make_whole_inplace(g, xyz, dims, scratch));
+    EXPECT_FLOAT_EQ(xyz[0], 19.5f);
+    EXPECT_NEAR(xyz[3], 20.5f, 1e-5);
+    EXPECT_NEAR(xyz[6], 21.5f, 1e-5);
+    // Now whole: MDAnalysis bails out and leaves the positions untouched.
+    EXPECT_FALSE(geom::make_whole_inplace(g, xyz, dims, scratch));
+    // Disconnected group -> error.
+    const auto broken = geom::make_whole_group({0, 2}, nb);
+    std::vector<float> far{1.f, 1.f, 1.f, 5.f, 1.f, 1.f, 15.f, 1.f, 1.f};
+    EXPECT_THROW(geom::whole_positions(broken, far, dims, scratch), DataError);
+}
+
+TEST(VibGeometry, MakeWholeTriclinicBox) {
+    const std::vector<std::vector<int>> nb{{1}, {0}};
+    const auto g = geom::make_whole_group({0, 1}, nb);
+    const std::array<float, 6> dims{20.f, 20.f, 20.f, 60.f, 60.f, 90.f};
+    std::vector<float> xyz{0.5f, 0.5f, 0.5f, 19.5f, 0.5f, 0.5f}, out;
+    geom::whole_positions(g, xyz, dims, out);
+    EXPECT_NEAR(out[3], -0.5f, 1e-5);  // nearest image through the x face
+}
+
+TEST(VibGeometry, NumpySumIsPairwise) {
+    std::vector<double> v(300);
+    for (std::size_t i = 0; i < v.size(); ++i) v[i] = 1.0 / static_cast<double>(i + 1);
+    double exact = 0.0;
+    for (double x : v) exact += x;
+    EXPECT_NEAR(geom::numpy_sum(v), exact, 1e-12);
+    EXPECT_EQ(geom::numpy_sum(v.data(), 0), 0.0);
+}
+
+TEST(VibLapack, EigenpairsOfKnownMatrices) {
+    const Mat3 d{{{2.0, 0.0, 0.0}, {0.0, 5.0, 0.0}, {0.0, 0.0, 3.0}}};
+    const auto e = lapack::eig3(d);
+    EXPECT_FALSE(e.is_complex);
+    EXPECT_DOUBLE_EQ(e.values[0].real(), 2.0);
+    EXPECT_DOUBLE_EQ(e.values[1].real(), 5.0);
+    EXPECT_DOUBLE_EQ(e.values[2].real(), 3.0);
+    EXPECT_DOUBLE_EQ(std::abs(e.vectors[1][1].real()), 1.0);
+    // A rotation by 90 degrees about z has eigenvalues 1, +-i.
+    const Mat3 rot{{{0.0, -1.0, 0.0}, {1.0, 0.0, 0.0}, {0.0, 0.0, 1.0}}};
+    const auto c = lapack::eig3(rot);
+    EXPECT_TRUE(c.is_complex);
+    int n_complex = 0;
+    for (const auto& v : c.values)
+        if (v.imag() != 0.0) {
+            ++n_complex;
+            EXPECT_NEAR(std::abs(v.imag()), 1.0, 1e-14);
+        }
+    EXPECT_EQ(n_complex, 2);
+    const std::vector<double> m{4.0, 1.0, 1.0, 3.0};  // eigenvalues (7 +- sqrt 5) / 2
+    auto ev = lapack::eigvals(m, 2);
+    std::sort(ev.begin(), ev.end(), [](auto a, auto b) { return a.real() < b.real(); });
+    EXPECT_NEAR(ev[0].real(), (7.0 - std::sqrt(5.0)) / 2.0, 1e-14);
+    EXPECT_NEAR(ev[1].real(), (7.0 + std::sqrt(5.0)) / 2.0, 1e-14);
+}
+
+TEST(VibAxes, RigidRotorPrincipalAxesAndMoments) {
+    // Masses on the axes: m=1 at +-1 x, m=2 at +-1 y, m=3 at +-1 z (COM at origin).
+    const std::vector<float> p{1, 0, 0, -1, 0, 0, 0, 1, 0, 0, -1, 0, 0, 0, 1, 0, 0, -1};
+    const std::vector<double> m{1, 1, 2, 2, 3, 3};
+    const Vec3 com = geom::center_of_mass(p.data(), m.data(), 6);
+    EXPECT_NEAR(std::abs(com[0]) + std::abs(com[1]) + std::abs(com[2]), 0.0, 1e-15);
+    const Mat3 t = geom::mda_inertia_tensor(p.data(), m.data(), 6, com);
+    // Ixx = 2*2 + 2*3 = 10, Iyy = 2 + 6 = 8, Izz = 2 + 4 = 6.
+    EXPECT_DOUBLE_EQ(t[0][0], 10.0);
+    EXPECT_DOUBLE_EQ(t[1][1], 8.0);
+    EXPECT_DOUBLE_EQ(t[2][2], 6.0);
+    const auto v = axes::vanilla_axes(t);
+    EXPECT_DOUBLE_EQ(v.moments[0], 10.0);
+    EXPECT_DOUBLE_EQ(v.moments[1], 8.0);
+    EXPECT_DOUBLE_EQ(v.moments[2], 6.0);
+    for (int k = 0; k < 3; ++k) EXPECT_DOUBLE_EQ(std::abs(v.axes[k][k]), 1.0);
+    // MDA principal axes form a right-handed frame.
+    EXPECT_GT(geom::dot(geom::cross(v.axes[0], v.axes[1]), v.axes[2]), 0.0);
+    const auto c = axes::custom_principal_axes(t);
+    EXPECT_GT(geom::dot(geom::cross(c.axes[0], c.axes[1]), c.axes[2]), 0.0);
+}
+
+TEST(VibAxes, BondedAxesAreLeftHandedWithOneHydrogenMomentDropped) {
+    const float x[3] = {0, 0, 0}, h0[3] = {1.5f, 0, 0}, l0[3] = {-0.3f, 1.0f, 0};
+    const Vec3 box{50, 50, 50};
+    const auto a = axes::bonded_axes(x, {h0}, l0, {x, l0}, {12.0, 1.0}, box);
+    EXPECT_NEAR(a.axes[0][0], 1.0, 1e-15);  // axis 1 along the heavy bond
+    EXPECT_LT(geom::dot(geom::cross(a.axes[0], a.axes[1]), a.axes[2]), 0.0);
+    // Axes x, z, y; H at (-0.3, 1, 0): moments 1, 1.09, 0.09 -> the smallest is dropped.
+    EXPECT_NEAR(a.moments[0], 1.0, 1e-6);
+    EXPECT_NEAR(a.moments[1], 1.09, 1e-6);
+    EXPECT_EQ(a.moments[2], 0.0);
+}
+
+TEST(VibFrame, TorqueOfARigidRotorUnderAKnownForce) {
+    // Two unit masses at +-1 x, force +1 y on the first: torque about z = 1 * phi.
+    const std::vector<float> pos{1, 0, 0, -1, 0, 0}, f{0, 1, 0, 0, 0, 0};
+    const Mat3 eye{{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}};
+    const Vec3 t = vib::weighted_torque(eye, {0, 0, 0}, {2, 2, 4}, pos, f, {0, 1}, 0.5, {100, 100, 100});
+    EXPECT_DOUBLE_EQ(t[0], 0.0);
+    EXPECT_DOUBLE_EQ(t[1], 0.0);
+    EXPECT_DOUBLE_EQ(t[2], 0.5 / 2.0);
+    const Vec3 F = vib::weighted_force(eye, f, {0, 1}, 4.0, 0.5);
+    EXPECT_DOUBLE_EQ(F[1], 0.25);
+}
+
+TEST(VibEntropy, IsotropicRandomForcesGiveKnownEigenvalues) {
+    // Covariance of isotropic unit-variance 3-vectors -> all eigenvalues ~1.
+    std::mt19937 rng(7);
+    std::normal_distribution<double> n01;
+    std::vector<double> c(9, 0.0);
+    const int n = 20000;
+    for (int s = 0; s < n; ++s) {
+        const double v[3] = {n01(rng), n01(rng), n01(rng)};
+        for (int i = 0; i < 3; ++i)
+            for (int j = 0; j < 3; ++j) c[static_cast<std::size_t>(3 * i + j)] += v[i] * v[j] / n;
+    }
+    for (const auto& ev : lapack::eigvals(c, 3)) EXPECT_NEAR(ev.real(), 1.0, 0.05);
+}
+
+TEST(VibEntropy, KnownEigenvaluesAgainstTheFormula) {
+    const double T = 298.0;
+    const std::vector<double> lambdas{0.5, 2.0, 40.0};  // raw (kJ/mol)^2 / (A^2 amu)
+    std::vector<double> diag(9, 0.0);
+    for (int i = 0; i < 3; ++i) diag[static_cast<std::size_t>(4 * i)] = lambdas[static_cast<std::size_t>(i)];
+    // Independent evaluation of the harmonic-oscillator entropy.
+    const double kT = 4.11e-21 * T / 298.0, h = 6.62607004081818e-34, R = 8.3144598484848;
+    std::vector<double> s;
+    for (double l : lambdas) {
+        const double si = l * 1e29 / 6.0221415e23;
+        const double nu = std::sqrt(si / kT) / (2.0 * std::numbers::pi);
+        const double x = h * nu / kT;
+        s.push_back(R * (x / std::expm1(x) - std::log(-std::expm1(-x))));
+    }
+    int invalid = -1;
+    const double all = vibrational_entropy(diag, 3, VibMatrixKind::Torque, T, false, 0, invalid);
+    EXPECT_EQ(invalid, 0);
+    EXPECT_NEAR(all, s[0] + s[1] + s[2], 1e-10 * all);
+    // Highest-level force: all modes; below the top: the 6 lowest dropped (only 3 -> 0).
+    EXPECT_NEAR(vibrational_entropy(diag, 3, VibMatrixKind::Force, T, true, 0, invalid), all, 1e-10 * all);
+    EXPECT_EQ(vibrational_entropy(diag, 3, VibMatrixKind::Force, T, false, 0, invalid), 0.0);
+    // FT split by frequency rank: lowest frequency (smallest eigenvalue) = largest entropy.
+    std::vector<double> six(36, 0.0);
+    for (int i = 0; i < 3; ++i) six[static_cast<std::size_t>(7 * i)] = lambdas[static_cast<std::size_t>(i)];
+    for (int i = 3; i < 6; ++i) six[static_cast<std::size_t>(7 * i)] = 100.0;
+    const double tr = vibrational_entropy(six, 6, VibMatrixKind::ForceTorqueTrans, T, true, 0, invalid);
+    EXPECT_NEAR(tr, all, 1e-10 * all);
+    // Flexible dihedrals quarter the largest eigenvalue(s).
+    std::vector<double> quartered = diag;
+    quartered[8] = 10.0;
+    const double expected = vibrational_entropy(quartered, 3, VibMatrixKind::Force, T, true, 0, invalid);
+    EXPECT_NEAR(vibrational_entropy(diag, 3, VibMatrixKind::Force, T, true, 1, invalid), expected, 1e-12);
+    // Invalid eigenvalues (negative, ~0) are excluded and counted.
+    std::vector<double> bad{-1.0, 0, 0, 0, 1e-20, 0, 0, 0, 2.0};
+    EXPECT_NEAR(vibrational_entropy(bad, 3, VibMatrixKind::Torque, T, true, 0, invalid), s[1], 1e-10 * s[1]);
+    EXPECT_EQ(invalid, 2);
+}
+
+TEST(VibEntropy, ZeroRowsAndColumnsAreFiltered) {
+    std::vector<double> m{1.0, 0.0, 0.5, 0.0, 1e-9, 0.0, 0.5, 0.0, 2.0};
+    EXPECT_EQ(filter_zero_rows_columns(m, 3, 1e-8), 2u);
+    EXPECT_EQ(m, (std::vector<double>{1.0, 0.5, 0.5, 2.0}));
+}
