@@ -29,6 +29,9 @@ struct Case {
     fs::path expected;
 };
 
+// Test listings show the case name, not the object's bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
 std::vector<Case> reference_cases() {
     std::vector<Case> cases;
     const std::string data = mcc::test::shared_data_dir();
