@@ -1,6 +1,7 @@
 // The program: parse flags and config, then either describe the input (--info) or run every
 // configured run in file order, printing its tables and writing its JSON.
 #include "app/cli.hpp"
+#include "pass/mpi_session.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -70,7 +71,8 @@ int run_program(int argc, const char* const* argv, const AnalysisFunction& analy
     for (std::size_t i = 0; i < runs.size(); ++i) {
         RunConfig& run = runs[i];
         Options& options = run.options;
-        const bool quiet = options.quiet;
+        // Under MPI only rank 0 speaks and writes; the other ranks just take part in the pass.
+        const bool quiet = options.quiet || !MpiSession::is_root();
         const std::string file_name = run_file_name(options.output_file, run.name, several);
         const bool into_job_folder = is_bare_file_name(options.output_file);
         if (into_job_folder) {
@@ -92,6 +94,7 @@ int run_program(int argc, const char* const* argv, const AnalysisFunction& analy
         const double wall_start = wall_seconds();
         const RunResults results = analyse(options);
         const double total_wall = wall_seconds() - wall_start;
+        if (!results.reporting_rank) continue;
 
         if (into_job_folder) {
             if (!job_folder) job_folder = create_job_folder(cwd);
