@@ -57,4 +57,7 @@ MDP
 gmx -quiet grompp -f md.mdp -c box.gro -p topol.top -o run.tpr -maxwarn 2 >/dev/null 2>&1
 gmx -quiet mdrun -s run.tpr -o run.trr -nt 1 -deffnm run >/dev/null 2>&1
 /usr/bin/python3 "$here/make_amber_lammps_testdata.py" convert topol.top box.gro run.tpr run.trr "$out"
+# The GROMACS originals too: the twin the other formats are compared with end to end.
+cp run.tpr "$out/dipeptide.tpr"
+cp run.trr "$out/dipeptide.trr"
 ls -l "$out"/dipeptide*

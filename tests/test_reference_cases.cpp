@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <ostream>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -27,6 +28,9 @@ struct Case {
     fs::path yaml;
     fs::path expected;
 };
+
+// Test listings show the case name, not the object's bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
 std::vector<Case> reference_cases() {
     std::vector<Case> cases;

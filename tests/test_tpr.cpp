@@ -7,11 +7,11 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -151,6 +151,201 @@ TEST(TprFormat, FunctionTypeNumberingOfOlderFiles) {
     EXPECT_EQ(F_NRE, 95);
 }
 
+// ---------------------------------------------------------------- synthetic files
+
+namespace {
+
+// Writes a small .tpr of a given tpx version (>= 119, in-memory body) from GROMACS' layout,
+// to exercise the version-dependent paths no sample file covers (134: B-state parameters of
+// restricted angles/dihedrals and CBT dihedrals; 137: the neural-network potential type).
+// One molecule type, two copies: a SETTLE water (SOL) and a 4-carbon chain (BUT).
+class SyntheticTpr {
+public:
+    SyntheticTpr(int version, bool double_precision) : version_(version), double_(double_precision) {}
+
+    std::vector<unsigned char> build() {
+        using namespace tpr;
+        body_.clear();
+        const std::vector<std::string> symbols{"system", "MOL", "OW", "HW1", "HW2", "C1", "C2",
+                                               "C3", "C4", "OT", "HT", "CT", "SOL", "BUT"};
+        i32(static_cast<int>(symbols.size()));
+        for (const auto& sym : symbols) {
+            u64(sym.size());
+            body_.insert(body_.end(), sym.begin(), sym.end());
+        }
+        i32(0);  // system name
+        // Force-field parameters: one set per function type used below.
+        const std::vector<int> types{F_BONDS, F_RESTRANGLES, F_RESTRDIHS, F_CBTDIHS, F_PDIHS,
+                                     F_CONSTR, F_SETTLE, F_IDIHS};
+        i32(1);
+        i32(static_cast<int>(types.size()));
+        for (int f : types) i32(stored_number(f));
+        f64(12.0);
+        real(0.8333);
+        const bool b_state = version_ >= kVersionMartiniBStateParameters;
+        for (int f : types) {
+            switch (f) {
+                case F_BONDS: case F_IDIHS: reals(4); break;
+                case F_RESTRANGLES: case F_RESTRDIHS: reals(b_state ? 4 : 2); break;
+                case F_CBTDIHS: reals(b_state ? 12 : 6); break;
+                case F_PDIHS: reals(4); i32(3); break;
+                case F_CONSTR: case F_SETTLE: reals(2); break;
+                default: break;
+            }
+        }
+        auto type_index = [&](int f) {
+            return static_cast<int>(std::find(types.begin(), types.end(), f) - types.begin());
+        };
+        i32(1);  // one molecule type
+        i32(1);  // its name
+        i32(7);  // atoms
+        i32(2);  // residues
+        const int atomic_numbers[7] = {8, 1, 1, 6, 6, 6, 6};
+        for (int a = 0; a < 7; ++a) {
+            real(atomic_numbers[a] == 1 ? 1.008 : (atomic_numbers[a] == 8 ? 15.9994 : 12.011));
+            real(a == 0 ? -0.8476 : (a < 3 ? 0.4238 : 0.0));
+            reals(2);
+            u16(0);
+            u16(0);
+            i32(0);
+            i32(a < 3 ? 0 : 1);
+            i32(atomic_numbers[a]);
+        }
+        for (int a = 0; a < 7; ++a) i32(2 + a);               // names
+        for (int a = 0; a < 7; ++a) i32(a == 0 ? 9 : (a < 3 ? 10 : 11));  // types
+        for (int a = 0; a < 7; ++a) i32(a == 0 ? 9 : (a < 3 ? 10 : 11));  // types B
+        for (int r = 0; r < 2; ++r) {
+            i32(12 + r);
+            i32(r + 1);
+            body_.push_back(' ');
+        }
+        std::map<int, std::vector<int>> lists{
+            {F_SETTLE, {type_index(F_SETTLE), 0, 1, 2}},
+            {F_BONDS, {type_index(F_BONDS), 3, 4}},
+            {F_CONSTR, {type_index(F_CONSTR), 5, 4}},
+            {F_RESTRANGLES, {type_index(F_RESTRANGLES), 3, 4, 5}},
+            {F_RESTRDIHS, {type_index(F_RESTRDIHS), 3, 4, 5, 6}},
+            {F_CBTDIHS, {type_index(F_CBTDIHS), 6, 5, 4, 3}},
+            {F_PDIHS, {type_index(F_PDIHS), 3, 4, 5, 6}},
+            {F_IDIHS, {type_index(F_IDIHS), 4, 3, 5, 6}},
+        };
+        for (int f = 0; f < F_NRE; ++f) {
+            if (!has_interaction_list(f, version_)) continue;
+            const auto& l = lists[f];
+            i32(static_cast<int>(l.size()));
+            for (int x : l) i32(x);
+        }
+        i32(7);
+        for (int i = 0; i <= 7; ++i) i32(i);  // charge groups
+        i32(7);
+        i32(0);
+        for (int i = 0; i <= 7; ++i) i32(0);  // empty exclusion lists
+        i32(1);  // molecule blocks
+        i32(0);
+        i32(2);
+        i32(7);
+        i32(0);
+        i32(0);
+        i32(14);  // atoms in the topology
+
+        std::vector<unsigned char> body;
+        body.swap(body_);
+        xdr_string("VERSION synthetic");
+        i32(double_ ? 8 : 4);
+        i32(version_);
+        i32(version_ >= 137 ? 29 : 28);
+        xdr_string("release");
+        i32(14);  // atoms
+        i32(0);   // T-coupling groups
+        i32(0);   // fep state
+        real(0.0);
+        for (int flag : {0, 1, 0, 0, 0, 0}) i32(flag);  // ir, top, x, v, f, box
+        u64(body.size());
+        body_.insert(body_.end(), body.begin(), body.end());
+        return body_;
+    }
+
+private:
+    int stored_number(int current) const {
+        for (int s = 0; s < tpr::F_NRE; ++s)
+            if (tpr::remap_function_type(s, version_) == current) return s;
+        return -1;
+    }
+    void be(std::uint64_t v, int n) {
+        for (int i = n - 1; i >= 0; --i) body_.push_back(static_cast<unsigned char>(v >> (8 * i)));
+    }
+    void i32(int v) { be(static_cast<std::uint32_t>(v), 4); }
+    void u16(int v) { be(static_cast<std::uint16_t>(v), 2); }
+    void u64(std::uint64_t v) { be(v, 8); }
+    void f64(double v) {
+        std::uint64_t bits;
+        std::memcpy(&bits, &v, 8);
+        be(bits, 8);
+    }
+    void real(double v) {
+        if (double_) return f64(v);
+        const auto f = static_cast<float>(v);
+        std::uint32_t bits;
+        std::memcpy(&bits, &f, 4);
+        be(bits, 4);
+    }
+    void reals(int n) {
+        for (int i = 0; i < n; ++i) real(0.5);
+    }
+    void xdr_string(const std::string& s) {
+        i32(static_cast<int>(s.size()) + 1);
+        i32(static_cast<int>(s.size()));
+        body_.insert(body_.end(), s.begin(), s.end());
+        while (body_.size() % 4) body_.push_back(0);
+    }
+
+    int version_;
+    bool double_;
+    std::vector<unsigned char> body_;
+};
+
+}  // namespace
+
+TEST(TprReader, SyntheticFilesOfEveryBodyLayoutVersion) {
+    for (const int version : {119, 122, 127, 128, 129, 133, 134, 136, 137, 138, 139}) {
+        for (const bool dbl : {false, true}) {
+            SCOPED_TRACE("tpx " + std::to_string(version) + (dbl ? " double" : " single"));
+            const auto b = SyntheticTpr(version, dbl).build();
+            const Topology t = tpr::parse_tpr(b.data(), b.size(), "synthetic.tpr");
+            ASSERT_EQ(t.n_atoms(), 14u);
+            ASSERT_EQ(t.n_residues(), 4u);
+            const char* resnames[4] = {"SOL", "BUT", "SOL", "BUT"};
+            for (int r = 0; r < 4; ++r) {
+                EXPECT_EQ(t.residues[static_cast<std::size_t>(r)].name, resnames[r]);
+                EXPECT_EQ(t.residues[static_cast<std::size_t>(r)].resid, r + 1);
+            }
+            EXPECT_EQ(t.atoms[7].name, "OW");
+            EXPECT_EQ(t.atoms[7].type, "OT");
+            EXPECT_EQ(t.atoms[7].element, "O");
+            EXPECT_EQ(t.atoms[13].element, "C");
+            EXPECT_EQ(t.atoms[8].mass, dbl ? 1.008 : static_cast<double>(1.008f));
+            EXPECT_EQ(t.atoms[0].charge, dbl ? -0.8476 : static_cast<double>(-0.8476f));
+            const std::vector<std::array<int, 2>> bonds{{0, 1}, {0, 2}, {3, 4}, {4, 5},
+                                                        {7, 8}, {7, 9}, {10, 11}, {11, 12}};
+            EXPECT_EQ(t.bonds, bonds);
+            // RESTRDIHS, PDIHS and CBTDIHS (written reversed) give one proper dihedral per
+            // molecule; the improper is not one.
+            const std::vector<std::array<int, 4>> dihedrals{{3, 4, 5, 6}, {10, 11, 12, 13}};
+            EXPECT_EQ(t.dihedrals, dihedrals);
+            ASSERT_EQ(t.molecule_blocks.size(), 1u);
+            EXPECT_EQ(t.molecule_blocks[0].name, "MOL");
+            EXPECT_EQ(t.molecule_blocks[0].count, 2);
+        }
+    }
+    // A file laid out as 134 (extra B-state parameters) or 137 (one more interaction list)
+    // but claiming the version before must not pass silently.
+    for (const auto [written, claimed] : {std::pair{134, 133}, std::pair{137, 136}}) {
+        auto b = SyntheticTpr(written, false).build();
+        put_i32(b, version_offset(b), claimed);
+        EXPECT_THROW(tpr::parse_tpr(b.data(), b.size(), "mislabelled.tpr"), DataError) << written;
+    }
+}
+
 // ---------------------------------------------------------------- acceptance numbers
 
 TEST(TprReader, DnaAcceptance) {
@@ -163,6 +358,7 @@ TEST(TprReader, DnaAcceptance) {
     // MDAnalysis numbers residues 1.. over the whole system.
     for (std::size_t r = 0; r < t.n_residues(); ++r) EXPECT_EQ(t.residues[r].resid, static_cast<int>(r) + 1);
     EXPECT_EQ(t.residues[0].name, "DA");
+    EXPECT_EQ(t.residues[0].segid, "seg_0_Protein in water");  // as MDAnalysis names segments
     EXPECT_EQ(t.residues[7].name, "DT");
     EXPECT_EQ(t.atoms[0].name, "O5'");
     EXPECT_EQ(t.atoms[0].type, "OH");
@@ -191,6 +387,7 @@ TEST(TprReader, WaterSettlesGiveOneFragmentPerMolecule) {
     EXPECT_EQ(t.residues.back().resid, 392);
     ASSERT_EQ(t.molecule_blocks.size(), 1u);
     EXPECT_EQ(t.molecule_blocks[0].name, "SOL");
+    EXPECT_EQ(t.residues.back().segid, "seg_0_SOL");
     EXPECT_EQ(t.molecule_blocks[0].count, 392);
 }
 
@@ -295,6 +492,7 @@ TEST(TprReader, RejectsUnsupportedVersionsNamingThem) {
     EXPECT_THROW(tpr::parse_tpr(reinterpret_cast<const unsigned char*>(text.data()), text.size(), "t"),
                  DataError);
     EXPECT_THROW(read_tpr(data + "/no-such-file.tpr"), DataError);
+    EXPECT_THROW(read_tpr(data + "/dna"), DataError);  // a directory
 }
 
 // ---------------------------------------------------------------- gmx dump comparison
@@ -331,7 +529,6 @@ bool run_gmx_dump(const std::string& path, Dump& out) {
     const std::string cmd = "gmx dump -s '" + path + "' 2>/dev/null";
     std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
     if (!pipe) return false;
-    static const std::regex interaction(R"(^\s*\d+ type=\d+ \(([A-Z0-9_]+)\)((\s+\d+)+)\s*$)");
     std::string line;
     std::array<char, 4096> buf{};
     bool in_topology = false;
@@ -366,11 +563,17 @@ bool run_gmx_dump(const std::string& path, Dump& out) {
             mt->types.push_back(quoted_after(t, "name"));
         } else if (t.rfind("residue[", 0) == 0) {
             mt->resnames.push_back(quoted_after(t, "name"));
-        } else if (std::smatch m; std::regex_match(t, m, interaction)) {
-            std::istringstream atoms(m[2].str());
-            std::vector<int> a;
-            for (int x; atoms >> x;) a.push_back(x);
-            mt->interactions[m[1].str()].push_back(a);
+        } else if (t[0] >= '0' && t[0] <= '9' && t.find(" type=") != std::string::npos) {
+            // "<index> type=<parameter set> (<FUNCTION TYPE>)  <atom> <atom> ..."
+            int index = 0, parameters = 0, used = 0;
+            std::array<char, 64> kind{};
+            if (std::sscanf(t.c_str(), "%d type=%d (%63[A-Z0-9_])%n", &index, &parameters,
+                            kind.data(), &used) == 3) {
+                std::istringstream atoms(t.substr(static_cast<std::size_t>(used)));
+                std::vector<int> a;
+                for (int x; atoms >> x;) a.push_back(x);
+                mt->interactions[kind.data()].push_back(a);
+            }
         }
     }
     return !out.moltypes.empty() && !out.blocks.empty();
@@ -487,6 +690,7 @@ TEST(TprReader, TruncatedOrCorruptedFilesEndInDataError) {
     for (const auto& path : shared_tprs(data)) {
         const auto whole = read_bytes(path);
         ASSERT_FALSE(whole.empty()) << path;
+
         const std::size_t n = whole.size();
         auto attempt = [&](const std::vector<unsigned char>& b, const std::string& what) {
             try {
@@ -498,23 +702,31 @@ TEST(TprReader, TruncatedOrCorruptedFilesEndInDataError) {
                 ADD_FAILURE() << path << " " << what << ": unexpected " << e.what();
             }
         };
-        // Truncations: inside the header, then spread over the file. Each copy is exactly as
-        // long as the truncated file so the sanitizers see any read past its end.
+        // Where the topology ends: corruption after it cannot matter, so most cuts and flips
+        // go before it.
+        std::size_t used = 0;
+        (void)tpr::parse_tpr(whole.data(), n, path, &used);
+        ASSERT_GT(used, 100u) << path;
+        // Truncations: inside the header, then spread over the topology, a few after it.
+        // Each copy is exactly as long as the truncated file so the sanitizers see any read
+        // past its end.
         std::vector<std::size_t> cuts{0, 1, 3, 4, 7, 8, 11, 12, 16, 20, 24, 30, 40, 50, 60, 70, 80, 90, 100};
-        for (int k = 1; k <= 21; ++k) cuts.push_back(n * static_cast<std::size_t>(k) / 22);
+        for (std::size_t k = 1; k <= 17; ++k) cuts.push_back(used * k / 18);
+        for (std::size_t k = 0; k < 4; ++k) cuts.push_back(used + (n - used) * k / 4);
         for (const std::size_t cut : cuts) {
             if (cut >= n) continue;
             attempt(std::vector<unsigned char>(whole.begin(), whole.begin() + static_cast<long>(cut)),
                     "cut at " + std::to_string(cut));
         }
-        // Flipped bytes: half in the first 4 KiB (header and the start of the topology), half
-        // anywhere.
+        // Flipped bytes: 10 in the first 4 KiB (header, symbol table), 24 over the topology,
+        // 6 anywhere.
+        auto b = whole;  // flipped in place and restored, to avoid copying big files
         for (int k = 0; k < 40; ++k) {
-            auto b = whole;
-            const std::size_t span = k < 20 ? std::min<std::size_t>(n, 4096) : n;
+            const std::size_t span = k < 10 ? std::min<std::size_t>(used, 4096) : (k < 34 ? used : n);
             const std::size_t at = static_cast<std::size_t>(next() % span);
             b[at] = static_cast<unsigned char>(b[at] ^ (1 + next() % 255));
             attempt(b, "flip at " + std::to_string(at));
+            b[at] = whole[at];
         }
     }
     std::printf("robustness: %d parsed, %d rejected with DataError\n", parsed, rejected);

@@ -56,6 +56,87 @@ TEST(VibGeometry, MakeWholeTriclinicBox) {
     EXPECT_NEAR(out[3], -0.5f, 1e-5);  // nearest image through the x face
 }
 
+// The peptide's rhombic-dodecahedron box (alpha = beta = 60). Expected values below were
+// produced with MDAnalysis 2.4.2 (apply_PBC, make_whole, moment_of_inertia(unwrap=True)).
+const std::array<float, 6> kDodecahedron{36.153175f, 36.153175f, 36.15312f, 60.000042f, 60.000042f, 90.f};
+
+TEST(VibGeometry, TriclinicWrapMatchesMDAnalysisApplyPBC) {
+    const auto tri = geom::mda_triclinic_vectors(kDodecahedron);
+    EXPECT_EQ(tri[6], 18.0765362f);
+    EXPECT_EQ(tri[8], 25.5641479f);
+    struct Case {
+        std::array<float, 3> in, out;
+    };
+    const Case cases[] = {
+        {{-1.25f, 3.5f, 27.f}, {16.8266392f, 21.5766392f, 1.43585205f}},     // one c shift
+        {{40.f, -20.f, -30.f}, {39.9999008f, 16.1530724f, 21.1282959f}},     // multi-box shift
+        {{-100.f, 80.f, 60.f}, {8.45962524f, 7.69375229f, 8.8717041f}},      // multi-box shift
+        {{10.f, 10.f, 10.f}, {10.f, 10.f, 10.f}},                            // inside
+    };
+    for (const Case& c : cases) {
+        float p[3] = {c.in[0], c.in[1], c.in[2]};
+        geom::mda_wrap_triclinic(p, tri);
+        for (int k = 0; k < 3; ++k) EXPECT_EQ(p[k], c.out[static_cast<std::size_t>(k)]) << c.in[0] << " axis " << k;
+    }
+}
+
+// A TIP3P-like water whose O sits above the top c face (COM outside the primary cell), with
+// H2 stored one c vector lower (split across the boundary).
+TEST(VibGeometry, TriclinicUnwrapShiftedMomentsOfAWaterOutsideTheCell) {
+    const std::vector<std::vector<int>> nb{{1, 2}, {0}, {0}};
+    const auto g = geom::make_whole_group({0, 1, 2}, nb);
+    const std::vector<double> masses{15.9994, 1.008, 1.008};
+    const std::vector<float> stored{-1.10000002f, 2.29999995f, 26.f, -0.142800033f, 2.29999995f, 26.f,
+                                    -19.4165363f, -14.8495359f, 0.435852051f};
+    std::vector<float> whole;
+    ASSERT_TRUE(geom::whole_positions(g, stored, kDodecahedron, whole));
+    // MDAnalysis subtracts float32 positions in float32: a double subtraction would give
+    // (-1.3400002, 3.2270002) here.
+    const float expected_whole[9] = {-1.10000002f, 2.29999995f, 26.f, -0.142800033f, 2.29999995f, 26.f,
+                                     -1.33999979f, 3.227f, 26.f};
+    for (int i = 0; i < 9; ++i) EXPECT_EQ(whole[static_cast<std::size_t>(i)], expected_whole[i]) << i;
+
+    const Vec3 com = geom::center_of_mass(whole.data(), masses.data(), 3);
+    EXPECT_DOUBLE_EQ(com[0], -1.0598711440285733);
+    EXPECT_DOUBLE_EQ(com[1], 2.35186757924339);
+    EXPECT_DOUBLE_EQ(com[2], 26.0);
+
+    // Without the shift: the rigid water's tensor about its COM.
+    const Mat3 plain = geom::mda_inertia_tensor(whole.data(), masses.data(), 3, com);
+    const double plain_ref[9] = {0.8177377746723176, 0.26175670641461857, 0.0, 0.26175670641461857,
+                                 0.9526116811797966, 0.0, 0.0, 0.0, 1.7703494558521142};
+    // With the shift (MDAnalysis moment_of_inertia(unwrap=True)): the whole water is moved by
+    // -c so that its COM is in the cell, but the unshifted COM is subtracted.
+    const Mat3 shifted = geom::mda_unwrapped_inertia_tensor(whole.data(), masses.data(), 3, com, kDodecahedron);
+    const double shifted_ref[9] = {17661.14354275726,  -5886.538001329235, 8325.16622462098,
+                                   -5886.538001329235, 17661.278688392224, 8325.166033805212,
+                                   8325.16622462098,   8325.166033805212,  11775.369867506475};
+    for (std::size_t r = 0; r < 3; ++r)
+        for (std::size_t c = 0; c < 3; ++c) {
+            EXPECT_NEAR(plain[r][c], plain_ref[3 * r + c], 1e-12);
+            EXPECT_NEAR(shifted[r][c], shifted_ref[3 * r + c], 1e-12 * 17661.0);
+        }
+    // Moments as the vanilla axes report them (|lambda| descending).
+    const auto plain_am = axes::vanilla_axes(plain);
+    const auto shifted_am = axes::vanilla_axes(shifted);
+    const double plain_moments[3] = {1.7703494558521142, 1.1554788455735243, 0.6148706102785897};
+    const double shifted_moments[3] = {23548.58705860663, 23547.746403367135, 1.4586366821719956};
+    for (std::size_t k = 0; k < 3; ++k) {
+        EXPECT_NEAR(plain_am.moments[k], plain_moments[k], 1e-12);
+        EXPECT_NEAR(shifted_am.moments[k], shifted_moments[k], 1e-9);
+    }
+    // Inside the cell nothing is shifted: both tensors agree bit for bit.
+    std::vector<float> inside = whole;
+    for (std::size_t i = 0; i < 3; ++i) {  // COM near (8.9, 12.4, 6): inside the cell
+        inside[3 * i] += 10.f;
+        inside[3 * i + 1] += 10.f;
+        inside[3 * i + 2] -= 20.f;
+    }
+    const Vec3 com_in = geom::center_of_mass(inside.data(), masses.data(), 3);
+    EXPECT_EQ(geom::mda_unwrapped_inertia_tensor(inside.data(), masses.data(), 3, com_in, kDodecahedron),
+              geom::mda_inertia_tensor(inside.data(), masses.data(), 3, com_in));
+}
+
 TEST(VibGeometry, NumpySumIsPairwise) {
     std::vector<double> v(300);
     for (std::size_t i = 0; i < v.size(); ++i) v[i] = 1.0 / static_cast<double>(i + 1);

@@ -5,7 +5,7 @@
 // molecule blocks into atoms, residues, bonds and proper dihedrals with the semantics of
 // MDAnalysis' TPRParser (which CodeEntropy uses):
 //  - resid = running residue index over all molecule copies + 1 (the residue numbers stored
-//    in the file are not used), resnum = resid;
+//    in the file are not used), resnum = resid, segid "seg_<block>_<molecule type>";
 //  - bonds from the bond-like interactions, constraints and SETTLE (O-H1, O-H2);
 //  - dihedrals from the proper-dihedral interactions (not the impropers);
 //  - element from the atomic number (full periodic table, empty when unknown).
@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -299,9 +300,13 @@ Topology expand(const Header& h, const std::vector<MolType>& moltypes,
     resid_of_atom.reserve(natoms);
     std::vector<const std::string*> resname_of_atom;
     resname_of_atom.reserve(natoms);
+    std::vector<int> block_of_atom;
+    block_of_atom.reserve(natoms);
+    std::vector<std::string> segids;  // MDAnalysis names one segment per molecule block
     std::int64_t res_start = 0;
     for (const auto& b : blocks) {
         const MolType& mt = moltypes[static_cast<std::size_t>(b.type)];
+        segids.push_back(fmt::format("seg_{}_{}", top.molecule_blocks.size(), mt.name));
         top.molecule_blocks.push_back({mt.name, b.count, static_cast<int>(mt.atoms.size())});
         if (mt.atoms.empty()) continue;
         for (std::int32_t copy = 0; copy < b.count; ++copy) {
@@ -317,6 +322,7 @@ Topology expand(const Header& h, const std::vector<MolType>& moltypes,
                 top.atoms.push_back(std::move(atom));
                 resid_of_atom.push_back(res_start + a.resind + 1);
                 resname_of_atom.push_back(&mt.resnames[static_cast<std::size_t>(a.resind)]);
+                block_of_atom.push_back(static_cast<int>(segids.size()) - 1);
             }
             for (const auto& bond : mt.bonds) top.bonds.push_back({first + bond[0], first + bond[1]});
             for (const auto& d : mt.dihedrals)
@@ -327,7 +333,7 @@ Topology expand(const Header& h, const std::vector<MolType>& moltypes,
     // Residues as MDAnalysis forms them: one per distinct resid, in ascending resid order,
     // named after its first atom.
     std::vector<std::int64_t> resids = resid_of_atom;
-    std::sort(resids.begin(), resids.end());
+    if (!std::is_sorted(resids.begin(), resids.end())) std::sort(resids.begin(), resids.end());
     resids.erase(std::unique(resids.begin(), resids.end()), resids.end());
     if (!resids.empty() && resids.back() > INT32_MAX)
         throw_data("{}: corrupt TPR file: residue number {} out of range", path, resids.back());
@@ -342,6 +348,7 @@ Topology expand(const Header& h, const std::vector<MolType>& moltypes,
             top.residues[r].name = *resname_of_atom[i];
             top.residues[r].resid = static_cast<int>(resids[r]);
             top.residues[r].resnum = top.residues[r].resid;
+            top.residues[r].segid = segids[static_cast<std::size_t>(block_of_atom[i])];
         }
     }
     top.finalize();
@@ -350,7 +357,8 @@ Topology expand(const Header& h, const std::vector<MolType>& moltypes,
 
 }  // namespace
 
-Topology tpr::parse_tpr(const unsigned char* data, std::size_t size, const std::string& path) {
+Topology tpr::parse_tpr(const unsigned char* data, std::size_t size, const std::string& path,
+                        std::size_t* bytes_read) {
     Cursor in(data, size, path);
     const Header h = read_header(in);
     if (h.body_size >= 0) {
@@ -412,17 +420,21 @@ Topology tpr::parse_tpr(const unsigned char* data, std::size_t size, const std::
     if (total_atoms != h.natoms || mtop_natoms != h.natoms)
         throw_data("{}: corrupt TPR file: header says {} atoms, topology {}, molecule blocks hold {}",
                    path, h.natoms, mtop_natoms, total_atoms);
+    if (bytes_read) *bytes_read = in.position();
     return expand(h, moltypes, blocks, path);
 }
 
 Topology read_tpr(const std::string& path) {
-    std::ifstream f(path, std::ios::binary | std::ios::ate);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw_data("{}: cannot read the file (missing or not a regular file)", path);
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+    if (ec) throw_data("{}: cannot determine the file size: {}", path, ec.message());
+    std::ifstream f(path, std::ios::binary);
     if (!f) throw_data("{}: cannot open the file", path);
-    const std::streamoff size = f.tellg();
-    if (size < 0) throw_data("{}: cannot determine the file size", path);
     std::vector<unsigned char> bytes(static_cast<std::size_t>(size));
-    f.seekg(0);
-    if (!f.read(reinterpret_cast<char*>(bytes.data()), size)) throw_data("{}: error while reading the file", path);
+    if (!f.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size)))
+        throw_data("{}: error while reading the file", path);
     return tpr::parse_tpr(bytes.data(), bytes.size(), path);
 }
 

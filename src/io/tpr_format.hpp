@@ -74,7 +74,10 @@ constexpr bool has_interaction_list(int ftype, int version) {
     return true;
 }
 
-// Decodes a whole .tpr file held in memory; `source` names it in error messages.
-Topology parse_tpr(const unsigned char* data, std::size_t size, const std::string& source);
+// Decodes a whole .tpr file held in memory; `source` names it in error messages. When
+// `bytes_read` is given it receives the offset just past the last byte read (the end of the
+// molecule blocks; the rest of the file is not needed for the topology).
+Topology parse_tpr(const unsigned char* data, std::size_t size, const std::string& source,
+                   std::size_t* bytes_read = nullptr);
 
 }  // namespace mcc::tpr

@@ -164,10 +164,10 @@ bool whole_positions(const WholeGroup& g, const std::vector<float>& xyz,
             for (int other_i : g.neighbours[atom]) {
                 const auto other = static_cast<std::size_t>(other_i);
                 if (placed[other]) continue;
+                // MDAnalysis subtracts the two float32 positions in float32, then widens.
                 double vec[3];
                 for (std::size_t k = 0; k < 3; ++k)
-                    vec[k] = static_cast<double>(out[3 * other + k]) -
-                             static_cast<double>(placed_pos[3 * atom + k]);
+                    vec[k] = static_cast<double>(out[3 * other + k] - placed_pos[3 * atom + k]);
                 if (ortho)
                     mda_min_image_ortho(vec, box, inverse_box);
                 else
@@ -282,16 +282,90 @@ void mda_wrap_ortho(float* c, const float* box) {
     }
 }
 
+void mda_wrap_triclinic(float* c, const std::array<float, 9>& box) {
+    if (!box[0] && !box[4] && !box[8]) return;
+    // Inverse box terms for the multi-box shift and slopes for the single shift, in double
+    // from the float32 box, as calc_distances.h declares them.
+    const double bi0 = 1.0 / static_cast<double>(box[0]);
+    const double bi4 = 1.0 / static_cast<double>(box[4]);
+    const double bi8 = 1.0 / static_cast<double>(box[8]);
+    const double bi3 = static_cast<double>(-box[3]) * bi0 * bi4;
+    const double bi6 = (-bi3 * static_cast<double>(box[7]) - static_cast<double>(box[6]) * bi0) * bi8;
+    const double bi7 = static_cast<double>(-box[7]) * bi4 * bi8;
+    const double a_ax_yfactor = static_cast<double>(box[3]) * bi4;
+    const double a_ax_zfactor = static_cast<double>(box[6]) * bi8;
+    const double b_ax_zfactor = static_cast<double>(box[7]) * bi8;
+    // One pass of single-box shifts along c, b, a (lower bound first, then always the upper
+    // bound). With `detect` it stops at the first axis where one shift is not enough and
+    // returns true (the caller then does the multi-box shift); the final pass never stops.
+    auto single_shifts = [&](float* crd, bool detect) {
+        if (crd[2] < 0.0f) {
+            crd[0] += box[6];
+            crd[1] += box[7];
+            crd[2] += box[8];
+            if (detect && crd[2] < 0.0f) return true;
+        }
+        if (crd[2] >= box[8]) {
+            crd[0] -= box[6];
+            crd[1] -= box[7];
+            crd[2] -= box[8];
+            if (detect && crd[2] >= box[8]) return true;
+        }
+        double lbound = static_cast<double>(crd[2]) * b_ax_zfactor;
+        double ubound = lbound + static_cast<double>(box[4]);
+        if (static_cast<double>(crd[1]) < lbound) {
+            crd[0] += box[3];
+            crd[1] += box[4];
+            if (detect && static_cast<double>(crd[1]) < lbound) return true;
+        }
+        if (static_cast<double>(crd[1]) >= ubound) {
+            crd[0] -= box[3];
+            crd[1] -= box[4];
+            if (detect && static_cast<double>(crd[1]) >= ubound) return true;
+        }
+        lbound = static_cast<double>(crd[1]) * a_ax_yfactor + static_cast<double>(crd[2]) * a_ax_zfactor;
+        ubound = lbound + static_cast<double>(box[0]);
+        if (static_cast<double>(crd[0]) < lbound) {
+            crd[0] += box[0];
+            if (detect && static_cast<double>(crd[0]) < lbound) return true;
+        }
+        if (static_cast<double>(crd[0]) >= ubound) {
+            crd[0] -= box[0];
+            if (detect && static_cast<double>(crd[0]) >= ubound) return true;
+        }
+        return false;
+    };
+    float crd[3] = {c[0], c[1], c[2]};
+    if (!single_shifts(crd, true)) {
+        for (int k = 0; k < 3; ++k) c[k] = crd[k];
+        return;
+    }
+    // Multi-box shift: whole numbers of box vectors from the inverse box, float32 updates.
+    int s = static_cast<int>(std::floor(static_cast<double>(c[2]) * bi8));
+    c[2] -= static_cast<float>(s) * box[8];
+    c[1] -= static_cast<float>(s) * box[7];
+    c[0] -= static_cast<float>(s) * box[6];
+    s = static_cast<int>(std::floor(static_cast<double>(c[1]) * bi4 + static_cast<double>(c[2]) * bi7));
+    c[1] -= static_cast<float>(s) * box[4];
+    c[0] -= static_cast<float>(s) * box[3];
+    s = static_cast<int>(std::floor(static_cast<double>(c[0]) * bi0 + static_cast<double>(c[1]) * bi3 +
+                                    static_cast<double>(c[2]) * bi6));
+    c[0] -= static_cast<float>(s) * box[0];
+    // The multi-box estimate may be off by one box at a boundary: one checking pass.
+    for (int k = 0; k < 3; ++k) crd[k] = c[k];
+    single_shifts(crd, false);
+    for (int k = 0; k < 3; ++k) c[k] = crd[k];
+}
+
 Mat3 mda_unwrapped_inertia_tensor(const float* xyz, const double* masses, std::size_t n,
                                   const Vec3& com, const std::array<float, 6>& dims) {
     const Vec3 ref = center_of_mass(xyz, masses, n);  // same arithmetic as MDAnalysis' refpos
     float refpos[3] = {static_cast<float>(ref[0]), static_cast<float>(ref[1]), static_cast<float>(ref[2])};
     float target[3] = {refpos[0], refpos[1], refpos[2]};
-    if (dims[3] == 90.0f && dims[4] == 90.0f && dims[5] == 90.0f) {
+    if (dims[3] == 90.0f && dims[4] == 90.0f && dims[5] == 90.0f)
         mda_wrap_ortho(target, dims.data());
-    } else {
-        // Triclinic wrapping of the reference point is not reproduced: no shift applied.
-    }
+    else
+        mda_wrap_triclinic(target, mda_triclinic_vectors(dims));
     float shift[3];
     for (int k = 0; k < 3; ++k) shift[k] = target[k] - refpos[k];
     if (shift[0] == 0.0f && shift[1] == 0.0f && shift[2] == 0.0f)

@@ -68,11 +68,16 @@ Mat3 custom_inertia_tensor(const Vec3& center, const std::vector<Vec3>& points,
 // MDAnalysis apply_PBC of one float32 point for an orthorhombic box (_ortho_pbc).
 void mda_wrap_ortho(float* point, const float* box);
 
+// MDAnalysis apply_PBC of one float32 point for a triclinic box given as the float32 box
+// rows of mda_triclinic_vectors (_triclinic_pbc: single-box shifts along c, b, a; if one
+// shift is not enough, a floor-based multi-box shift followed by one checking pass).
+void mda_wrap_triclinic(float* point, const std::array<float, 9>& box);
+
 // MDAnalysis moment_of_inertia(unwrap=True) of a group whose made-whole positions are `xyz`:
 // the positions are shifted so that their float32 COM lies in the primary box (unwrap's
-// default reference='com'), but the centre subtracted is the unshifted COM `com`. For a
-// group whose COM lies outside the box this is not the inertia tensor about the COM; the
-// reference's "vanilla" moments come from it all the same.
+// default reference='com'; orthorhombic or triclinic apply_PBC), but the centre subtracted
+// is the unshifted COM `com`. For a group whose COM lies outside the box this is not the
+// inertia tensor about the COM; the reference's "vanilla" moments come from it all the same.
 Mat3 mda_unwrapped_inertia_tensor(const float* xyz, const double* masses, std::size_t n,
                                   const Vec3& com, const std::array<float, 6>& dimensions);
 

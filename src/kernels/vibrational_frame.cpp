@@ -48,14 +48,17 @@ Mat3 mda_axes_of(const std::vector<int>& atoms, const std::vector<double>& masse
 // get_vanilla_axes: moments from MDAnalysis' moment_of_inertia(unwrap=True) (ordered by
 // |lambda| descending), then make whole in place, axes = MDA principal axes of the whole
 // group about its COM. `wrote` tells whether the in-place make-whole changed positions.
+// `shifted_moments`: VibrationalQuirks::moments_from_unwrap_shifted_tensor.
 axes::AxesMoments vanilla_of(const geom::WholeGroup& g, const std::vector<double>& masses,
-                             std::vector<float>& xyz, const std::array<float, 6>& dims, Work& w,
-                             bool* wrote = nullptr) {
+                             std::vector<float>& xyz, const std::array<float, 6>& dims,
+                             bool shifted_moments, Work& w, bool* wrote = nullptr) {
     geom::whole_positions(g, xyz, dims, w.a);
     const Vec3 com = geom::center_of_mass(w.a.data(), masses.data(), masses.size());
     const Mat3 plain = geom::mda_inertia_tensor(w.a.data(), masses.data(), masses.size(), com);
     const Mat3 unwrapped =
-        geom::mda_unwrapped_inertia_tensor(w.a.data(), masses.data(), masses.size(), com, dims);
+        shifted_moments
+            ? geom::mda_unwrapped_inertia_tensor(w.a.data(), masses.data(), masses.size(), com, dims)
+            : plain;
     const bool changed = geom::make_whole_inplace(g, xyz, dims, w.b);
     if (wrote) *wrote = changed;
     axes::AxesMoments am = axes::vanilla_axes(plain);
@@ -111,6 +114,7 @@ public:
         : plan_(plan), frame_(frame), dims_(frame.dimensions),
           box_{frame.dimensions[0], frame.dimensions[1], frame.dimensions[2]} {
         torque_phi_ = plan.force_partitioning;
+        shifted_moments_ = plan.quirks.moments_from_unwrap_shifted_tensor;
     }
 
     void molecule(const MoleculePlan& mol, const GroupSlots& slots, GroupFrameMeans& gm) {
@@ -181,7 +185,7 @@ private:
                 axes::AxesMoments am;
                 if (bp.bonded_heavy.empty()) {  // case 1: vanilla axes of X + light partners
                     bool wrote = false;
-                    am = vanilla_of(bp.ua_all, bp.ua_all_masses, xyz, dims_, work_, &wrote);
+                    am = vanilla_of(bp.ua_all, bp.ua_all_masses, xyz, dims_, shifted_moments_, work_, &wrote);
                     if (wrote) trans_valid = false;
                 } else {
                     const float* heavy = &xyz[3 * static_cast<std::size_t>(bp.heavy)];
@@ -199,7 +203,7 @@ private:
                 geom::make_whole_inplace(rp.whole, xyz, dims_, work_.b);
                 geom::make_whole_inplace(bp.bead_whole, xyz, dims_, work_.b);
                 trans = mda_axes_of(rp.atoms, rp.masses, xyz, work_);
-                const auto am = vanilla_of(bp.bead_whole, bp.masses, xyz, dims_, work_);
+                const auto am = vanilla_of(bp.bead_whole, bp.masses, xyz, dims_, shifted_moments_, work_);
                 rot = am.axes;
                 moments = am.moments;
                 center = com_unwrap(bp.bead_whole, bp.masses, xyz, dims_, work_);
@@ -226,7 +230,7 @@ private:
             geom::make_whole_inplace(mol.whole, xyz, dims_, work_.b);
             if (!plan_.customised_axes) geom::make_whole_inplace(rp.whole, xyz, dims_, work_.b);
             trans = mda_axes_of(mol.atoms, mol.masses, xyz, work_);
-            const auto am = vanilla_of(rp.whole, rp.masses, xyz, dims_, work_);
+            const auto am = vanilla_of(rp.whole, rp.masses, xyz, dims_, shifted_moments_, work_);
             rot = am.axes;
             moments = am.moments;
             center = com_unwrap(rp.whole, rp.masses, xyz, dims_, work_);
@@ -237,7 +241,7 @@ private:
     BeadVectors polymer(const MoleculePlan& mol, bool highest, double torque_phi) {
         auto& xyz = frame_.positions;
         geom::make_whole_inplace(mol.whole, xyz, dims_, work_.b);
-        const auto am = vanilla_of(mol.whole, mol.masses, xyz, dims_, work_);
+        const auto am = vanilla_of(mol.whole, mol.masses, xyz, dims_, shifted_moments_, work_);
         const Vec3 center = com_unwrap(mol.whole, mol.masses, xyz, dims_, work_);
         return vectors(mol.atoms, mol.mass, am.axes, am.axes, center, am.moments, highest, torque_phi);
     }
@@ -247,6 +251,7 @@ private:
     std::array<float, 6> dims_;
     Vec3 box_;
     double torque_phi_ = 0.5;
+    bool shifted_moments_ = true;
     Work work_;
 };
 

@@ -3,6 +3,9 @@
 // the conformational analysis and the entropy arithmetic, with per-stage timings.
 #include "pass/analysis.hpp"
 
+#include <optional>
+#include <set>
+#include <string>
 #include <thread>
 
 #include "core/error.hpp"
@@ -163,6 +166,28 @@ ChunkJob<FramePartial> frame_pass_job(const Plans& plans, const std::vector<std:
     return job;
 }
 
+// CodeEntropy runs its water-entropy module when water_entropy is on and the system has both
+// water and non-water groups (a group is water when one of its residues has the resid number
+// of a residue the `water` keyword matches). Its results reach only the console, never the
+// JSON groups; mcc-entropy does not compute them yet, and says so.
+std::optional<std::string> water_entropy_notice(const Options& o, const Topology& top, const Structure& s) {
+    if (!o.water_entropy) return std::nullopt;
+    std::set<int> water_resids;
+    for (int a : select_atoms(top, "water")) water_resids.insert(top.residues[top.atoms[a].residue].resid);
+    if (water_resids.empty()) return std::nullopt;
+    bool water = false, other = false;
+    for (const Group& g : s.groups) {
+        bool is_water = false;
+        for (int m : g.molecules)
+            for (int r : s.molecules[m].residues) is_water = is_water || water_resids.count(top.residues[r].resid) > 0;
+        (is_water ? water : other) = true;
+    }
+    if (!(water && other)) return std::nullopt;
+    return std::string(
+        "water_entropy: the interfacial water entropy (waterEntropy) is not computed yet; as in CodeEntropy 2.3 "
+        "it would only add console rows, the JSON groups (waters included, treated by MCC) are unaffected");
+}
+
 int worker_threads(const Options& o) {
     if (o.threads > 0) return o.threads;
     const unsigned hw = std::thread::hardware_concurrency();
@@ -184,6 +209,7 @@ RunResults run_analysis(const Options& o) {
     plans.dihedrals = build_dihedral_plan(in.topology, plans.structure, o);
     plans.vibrational = build_vibrational_plan(in.topology, plans.structure, o);
     plans.neighbours = build_neighbour_plan(in.topology, plans.structure, o);
+    if (auto notice = water_entropy_notice(o, in.topology, plans.structure)) results.warnings.push_back(*notice);
     stages.stop();
 
     // --- pass 1: every frame-dependent computation, chunk partials merged in chunk order

@@ -1,7 +1,9 @@
 #include "pass/mpi_session.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 #include "core/error.hpp"
 
@@ -70,6 +72,13 @@ void MpiSession::send_bytes([[maybe_unused]] int dest, [[maybe_unused]] const st
 
 std::vector<unsigned char> MpiSession::receive_bytes([[maybe_unused]] int source) {
 #ifdef MCC_HAVE_MPI
+    // Poll politely instead of MPI_Recv's busy wait: rank 0 may share its cores with worker
+    // threads that are still computing.
+    for (int ready = 0;;) {
+        MPI_Iprobe(source, 0, MPI_COMM_WORLD, &ready, MPI_STATUS_IGNORE);
+        if (ready) break;
+        std::this_thread::sleep_for(std::chrono::microseconds(50));
+    }
     unsigned long long n = 0;
     MPI_Recv(&n, 1, MPI_UNSIGNED_LONG_LONG, source, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     std::vector<unsigned char> bytes(n);

@@ -23,6 +23,12 @@ struct VibrationalQuirks {
     bool drop_six_lowest_force_modes_below_top = true;
     // residue "neighbour bond" flag evaluated literally (resindex/resid/local mixing).
     bool literal_neighbour_bond_flag = true;
+    // Vanilla moments (spec §7.4) from MDAnalysis moment_of_inertia(unwrap=True): the
+    // made-whole group is shifted so that its COM lies in the primary cell (orthorhombic or
+    // triclinic apply_PBC) but the unshifted COM is subtracted, so for a group whose COM is
+    // outside the cell the moments come from a distorted tensor (the axes do not). Off: the
+    // moments are the principal moments about the COM.
+    bool moments_from_unwrap_shifted_tensor = true;
     // kT = 4.11e-21 T/298 J and the reference's constants and cut-offs.
     bool approximate_kT = true;
     static VibrationalQuirks codeentropy() { return {}; }
