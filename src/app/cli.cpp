@@ -99,28 +99,38 @@ int run_program(int argc, const char* const* argv, const AnalysisFunction& analy
 
         const double wall_start = wall_seconds();
         g_inside_analysis = true;
-        const RunResults results = analyse(options);
+        RunResults results = analyse(options);
         g_inside_analysis = false;
-        const double total_wall = wall_seconds() - wall_start;
         if (!results.reporting_rank) continue;
 
+        // The output stage: console tables, the JSON document and its file. Its time goes into
+        // the timings the JSON carries, so it is measured up to the serialisation; the console
+        // table, printed last, includes the file write as well.
+        const double output_start = wall_seconds();
+        const double output_cpu_start = process_cpu_seconds();
         if (into_job_folder) {
             if (!job_folder) job_folder = create_job_folder(cwd);
             options.output_file = (*job_folder / file_name).string();
         }
-        const OrderedJson document = result_document(options, results, total_wall, {cl->arguments, git_sha()});
         print_warnings(results.warnings, quiet);
         if (!quiet) {
             fmt::print("Analysing {} frames\n\n", results.n_frames);
             fmt::print("{}", group_tables(results.group_rows));
             fmt::print("{}", residue_tables(results.residue_rows));
-            fmt::print("{}\n", timings_table(results, total_wall));
+        }
+        results.timings.push_back(
+            {"output", wall_seconds() - output_start, process_cpu_seconds() - output_cpu_start});
+        const OrderedJson document =
+            result_document(options, results, wall_seconds() - wall_start, {cl->arguments, git_sha()});
+        write_file_atomically(options.output_file, json_text(document));
+        results.timings.back() = {"output", wall_seconds() - output_start, process_cpu_seconds() - output_cpu_start};
+        if (!quiet) {
+            fmt::print("{}\n", timings_table(results, wall_seconds() - wall_start));
             if (options.verbose)
                 fmt::print("CodeEntropy worker count (flexible-dihedral chunking): {}\n"
                            "Dihedral angle store: {} bytes per frame\n\n",
                            options.reference_worker_count(), results.angle_store_bytes_per_frame);
         }
-        write_file_atomically(options.output_file, json_text(document));
         if (!quiet) fmt::print("Results written to {}\n", options.output_file);
         std::fflush(stdout);
     }
