@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 
+#include "core/error.hpp"
 #include "orient_test_molecules.hpp"
 #include "plan/symmetry.hpp"
 #include "topology/topology.hpp"
@@ -85,4 +86,43 @@ TEST(OrientSymmetry, SingleAtomIonHasSigmaZero) {
     const auto info = mcc::molecule_symmetry(top, {0}, {0.f, 0.f, 0.f});
     EXPECT_EQ(info.sigma, 0);
     EXPECT_FALSE(info.linear);
+}
+
+namespace {
+
+// As a LAMMPS data file gives them: no names, no elements, numeric types, force-field masses
+// (AMBER's 12.01 / 14.01 / 16.00 / 30.97 rather than the standard weights).
+mcc::Topology nameless_topology_of(const TestMolecule& t) {
+    static const std::map<std::string, double> ff_mass = {
+        {"H", 1.008}, {"C", 12.01}, {"N", 14.01}, {"O", 16.00}, {"P", 30.97}, {"Cl", 35.45}};
+    mcc::Topology top = topology_of(t);
+    for (auto& a : top.atoms) {
+        a.mass = ff_mass.at(a.element);
+        a.type = std::to_string(a.name.size());
+        a.element.clear();
+        a.name.clear();
+    }
+    return top;
+}
+
+}  // namespace
+
+TEST(OrientSymmetry, ElementsOfNamelessAtomsFromTheirMasses) {
+    for (const auto& t : test_molecules()) {
+        SCOPED_TRACE(t.name);
+        const auto top = nameless_topology_of(t);
+        const auto info = mcc::molecule_symmetry(top, all_atoms(top), t.xyz);
+        EXPECT_EQ(info.sigma, t.sigma);
+        EXPECT_EQ(info.linear, t.linear);
+    }
+}
+
+TEST(OrientSymmetry, MassFarFromEveryElementIsAnError) {
+    const TestMolecule& water = test_molecules()[1];
+    ASSERT_STREQ(water.name, "water");
+    auto top = nameless_topology_of(water);
+    top.atoms[1].mass = 3.024;  // hydrogen mass repartitioning: not a standard atomic weight
+    EXPECT_THROW(mcc::molecule_symmetry(top, all_atoms(top), water.xyz), mcc::DataError);
+    top.atoms[1].mass = 1.008 + 0.09;  // within 0.1 amu of hydrogen
+    EXPECT_EQ(mcc::molecule_symmetry(top, all_atoms(top), water.xyz).sigma, 2);
 }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cmath>
 #include <memory>
 #include <numeric>
 #include <set>
@@ -306,8 +307,32 @@ std::unique_ptr<RWMol> standardize_patterns(RWMol& mol) {
     return combined;
 }
 
+// The element whose standard atomic weight is nearest `mass`, when it is within 0.1 amu
+// (-1 otherwise): how a user expects elements of name-less atoms (LAMMPS data files) to be
+// known. A deliberate difference from the reference, which cannot name them and stops.
+int element_by_mass(double mass) {
+    constexpr double kTolerance = 0.1;  // amu; isotopes / repartitioned hydrogens stay unknown
+    const auto* table = RDKit::PeriodicTable::getTable();
+    int best = -1;
+    double best_gap = kTolerance;
+    for (unsigned z = 1; z <= 118; ++z) {
+        double weight = 0.0;
+        try {
+            weight = table->getAtomicWeight(z);
+        } catch (...) {
+            break;  // past the end of this RDKit's table
+        }
+        const double gap = std::abs(weight - mass);
+        if (gap <= best_gap) {
+            best_gap = gap;
+            best = static_cast<int>(z);
+        }
+    }
+    return best;
+}
+
 // Chem.Atom(element.capitalize()); without an element, the topology's atomic number, else a
-// guess from the atom name's leading letters.
+// guess from the atom name's leading letters, else (our addition) the element of that mass.
 int atomic_number_of(const mcc::Atom& atom) {
     const auto* table = RDKit::PeriodicTable::getTable();
     auto lookup = [&](std::string sym) -> int {
@@ -336,7 +361,10 @@ int atomic_number_of(const mcc::Atom& atom) {
         const int z = lookup(letters.substr(0, len));
         if (z > 0) return z;
     }
-    throw_data("cannot determine the element of atom {} ({})", atom.name, atom.type);
+    if (const int z = element_by_mass(atom.mass); z > 0) return z;
+    throw_data("cannot determine the element of atom {} (type {}, mass {}): no element, atomic "
+               "number, element-like name or standard atomic mass within 0.1 amu",
+               atom.name, atom.type, atom.mass);
 }
 
 std::unique_ptr<RWMol> build_molecule(const Topology& top, const std::vector<int>& atoms,
