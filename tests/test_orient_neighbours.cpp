@@ -132,6 +132,33 @@ TEST(OrientRad, CellListEqualsStraightforwardSearch) {
     for (std::size_t i = 0; i < c.size(); ++i) ASSERT_EQ(fast[i], slow[i]) << "centre " << i;
 }
 
+TEST(OrientRad, CellListHandlesClustersSparseRegionsAndTies) {
+    // A dense cluster in a mostly empty box (the search radius must grow for the sparse
+    // centres), lattice points with many equal distances, and a water-sized system where
+    // the search window covers most of the box.
+    std::mt19937_64 rng(5);
+    std::normal_distribution<double> cluster(10.0, 1.5);
+    std::uniform_real_distribution<double> u(0.0, 60.0);
+    Centres c;
+    for (int i = 0; i < 400; ++i) c.push_back({cluster(rng), cluster(rng), cluster(rng)});
+    for (int i = 0; i < 60; ++i) c.push_back({u(rng), u(rng), u(rng)});
+    for (int x = 0; x < 5; ++x)
+        for (int y = 0; y < 5; ++y)
+            for (int z = 0; z < 5; ++z) c.push_back({40.0 + 2 * x, 40.0 + 2 * y, 40.0 + 2 * z});
+    const std::array<double, 3> box{60.0, 60.0, 60.0};
+    const auto fast = mcc::rad_neighbour_lists(c, box, 30);
+    const auto slow = rad_reference(c, box, 30);
+    for (std::size_t i = 0; i < c.size(); ++i) ASSERT_EQ(fast[i], slow[i]) << "centre " << i;
+
+    std::uniform_real_distribution<double> w(-2.0, 24.7);
+    Centres water;
+    for (int i = 0; i < 392; ++i) water.push_back({w(rng), w(rng), w(rng)});
+    const std::array<double, 3> wbox{22.7, 22.7, 22.7};
+    const auto wfast = mcc::rad_neighbour_lists(water, wbox, 30);
+    const auto wslow = rad_reference(water, wbox, 30);
+    for (std::size_t i = 0; i < water.size(); ++i) ASSERT_EQ(wfast[i], wslow[i]) << "water " << i;
+}
+
 TEST(OrientGrid, InclusiveRadiusAtomsAndIndexRange) {
     // Single-atom molecules (united-atom level, radius 3.0): atom 1 at exactly 3.0 A from
     // atom 0 counts, atom 2 at 3.0001 A from atom 0 does not (but is 0.0001 A from atom 1).

@@ -1,6 +1,9 @@
 #include "kernels/lapack_eigen.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstring>
 
 #include "core/error.hpp"
 
@@ -41,14 +44,86 @@ void run_dgeev(std::vector<double>& a_colmajor, int n, bool vectors, std::vector
 
 }  // namespace
 
+namespace {
+
+// dgeev's optimal workspace for a 3x3 matrix with right eigenvectors. It depends only on the
+// order and ilaenv's block sizes, never on the values, so it is queried once (per process)
+// and passed as NumPy passes the queried value: the same lwork, the same code paths, the
+// same bits.
+int eig3_workspace() {
+    static const int lwork = [] {
+        const char jobvl = 'N', jobvr = 'V';
+        const int n = 3, ldvl = 1, ldvr = 3, query_size = -1;
+        double a[9] = {}, wr[3], wi[3], vr[9], vl = 0.0, query = 0.0;
+        int info = 0;
+        dgeev_(&jobvl, &jobvr, &n, a, &n, wr, wi, &vl, &ldvl, vr, &ldvr, &query, &query_size, &info);
+        if (info != 0) throw_data("LAPACK dgeev workspace query failed (info {})", info);
+        return std::max(1, static_cast<int>(query));
+    }();
+    return lwork;
+}
+
+// The last few decompositions of this thread. The frame kernel often diagonalises the very
+// same tensor twice in a row (e.g. a water's principal axes for the translation and again
+// for its united atom); dgeev is deterministic, so the same input bits give the same output
+// bits and the second call can be skipped. Inputs are compared bit for bit (so -0.0 and 0.0
+// are different inputs, as they may be for dgeev).
+struct Eig3Memo {
+    static constexpr int capacity = 4;
+    std::array<geom::Mat3, capacity> input{};
+    std::array<Eigen3, capacity> output{};
+    int size = 0, next = 0;
+
+    const Eigen3* find(const geom::Mat3& m) const {
+        for (int k = 0; k < size; ++k)
+            if (std::memcmp(&input[static_cast<std::size_t>(k)], &m, sizeof m) == 0)
+                return &output[static_cast<std::size_t>(k)];
+        return nullptr;
+    }
+    void add(const geom::Mat3& m, const Eigen3& e) {
+        input[static_cast<std::size_t>(next)] = m;
+        output[static_cast<std::size_t>(next)] = e;
+        next = (next + 1) % capacity;
+        size = std::min(size + 1, capacity);
+    }
+};
+
+Eigen3 dgeev3(const geom::Mat3& m);
+
+}  // namespace
+
 Eigen3 eig3(const geom::Mat3& m) {
     for (const auto& row : m)
         for (double v : row)
             if (!std::isfinite(v)) throw_data("non-finite value in an inertia tensor");
-    std::vector<double> a(9), wr, wi, vr;
+    thread_local Eig3Memo memo;
+    if (const Eigen3* known = memo.find(m)) return *known;
+    Eigen3 e = dgeev3(m);
+    memo.add(m, e);
+    return e;
+}
+
+namespace {
+
+Eigen3 dgeev3(const geom::Mat3& m) {
+    double a[9], wr[3], wi[3], vr[9];
     for (std::size_t r = 0; r < 3; ++r)
         for (std::size_t c = 0; c < 3; ++c) a[c * 3 + r] = m[r][c];
-    run_dgeev(a, 3, true, wr, wi, vr);
+    constexpr int max_work = 512;
+    const int lwork = eig3_workspace();
+    double stack_work[max_work];
+    std::vector<double> heap_work;
+    double* work = stack_work;
+    if (lwork > max_work) {
+        heap_work.resize(static_cast<std::size_t>(lwork));
+        work = heap_work.data();
+    }
+    const char jobvl = 'N', jobvr = 'V';
+    const int n = 3, ldvl = 1, ldvr = 3;
+    double vl = 0.0;
+    int info = 0;
+    dgeev_(&jobvl, &jobvr, &n, a, &n, wr, wi, &vl, &ldvl, vr, &ldvr, work, &lwork, &info);
+    if (info != 0) throw_data("eigenvalues did not converge (LAPACK dgeev info {}) for a 3x3 matrix", info);
     Eigen3 e;
     for (std::size_t j = 0; j < 3; ++j) {
         e.values[j] = {wr[j], wi[j]};
@@ -67,6 +142,8 @@ Eigen3 eig3(const geom::Mat3& m) {
     }
     return e;
 }
+
+}  // namespace
 
 std::vector<std::complex<double>> eigvals(const std::vector<double>& row_major, std::size_t n) {
     std::vector<std::complex<double>> out;

@@ -57,9 +57,8 @@ double numpy_sum(const std::vector<double>& v) {
 
 // Q-N5: single shift per axis, orthorhombic.
 inline double shift_once(double d, double length, double half) {
-    if (d > half) d -= length;
-    if (d < -half) d += length;
-    return d;
+    d = d > half ? d - length : d;
+    return d < -half ? d + length : d;
 }
 
 struct RadGeometry {
@@ -72,19 +71,29 @@ struct RadGeometry {
         for (int a = 0; a < 3; ++a) d[a] = shift_once(c[to][a] - c[from][a], length[a], half[a]);
         return d;
     }
-    [[nodiscard]] double distance(std::size_t from, std::size_t to) const {
+    [[nodiscard]] double squared_distance(std::size_t from, std::size_t to) const {
         const auto d = delta(from, to);
-        return std::sqrt((d[0] * d[0] + d[1] * d[1]) + d[2] * d[2]);
+        return (d[0] * d[0] + d[1] * d[1]) + d[2] * d[2];
+    }
+    [[nodiscard]] double distance(std::size_t from, std::size_t to) const {
+        return std::sqrt(squared_distance(from, to));
     }
 };
 
-// The blocking loop over the sorted candidates (spec §3.2 step 6).
-std::vector<int> rad_shell(const RadGeometry& g, const std::vector<std::pair<double, int>>& sorted,
-                           std::size_t limit) {
-    const std::size_t m = std::min(limit, sorted.size());
-    std::vector<double> inv_r2(m);
-    for (std::size_t y = 0; y < m; ++y) inv_r2[y] = 1.0 / (sorted[y].first * sorted[y].first);
+// Scratch buffers of the RAD search, reused for every centre of a frame.
+struct RadScratch {
+    std::vector<std::pair<double, int>> found;  // (distance, id) candidates
+    std::vector<double> inv_r2;
     std::vector<int> shell;
+};
+
+// The blocking loop over the sorted candidates (spec §3.2 step 6); the shell goes to s.shell.
+void rad_shell(const RadGeometry& g, const std::vector<std::pair<double, int>>& sorted, std::size_t limit,
+               RadScratch& s) {
+    const std::size_t m = std::min(limit, sorted.size());
+    s.inv_r2.resize(m);
+    for (std::size_t y = 0; y < m; ++y) s.inv_r2[y] = 1.0 / (sorted[y].first * sorted[y].first);
+    s.shell.clear();
     for (std::size_t y = 0; y < m; ++y) {
         const auto j = static_cast<std::size_t>(sorted[y].second);
         const double r_ij = sorted[y].first;
@@ -97,22 +106,21 @@ std::vector<int> rad_shell(const RadGeometry& g, const std::vector<std::pair<dou
             const double denom = -2.0 * r_ik * r_ij;
             if (denom == 0.0) continue;
             const double cos_theta = ((d2 - r_ik * r_ik) - r_ij * r_ij) / denom;
-            if (inv_r2[y] < inv_r2[z] * cos_theta) {
+            if (s.inv_r2[y] < s.inv_r2[z] * cos_theta) {
                 blocked = true;
                 break;
             }
         }
-        if (!blocked) shell.push_back(sorted[y].second);
+        if (!blocked) s.shell.push_back(sorted[y].second);
     }
-    return shell;
 }
 
-bool by_distance_then_id(const std::pair<double, int>& a, const std::pair<double, int>& b) {
+constexpr auto by_distance_then_id = [](const std::pair<double, int>& a, const std::pair<double, int>& b) {
     return a.first < b.first || (a.first == b.first && a.second < b.second);
-}
+};
 
 // The first `want` entries in (distance, id) order - what a stable sort by distance of the
-// id-ordered list puts first - sorted; the rest unordered.
+// id-ordered list puts first - sorted; the rest dropped.
 void order_nearest(std::vector<std::pair<double, int>>& v, std::size_t want) {
     if (want < v.size()) {
         std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(want), v.end(),
@@ -123,94 +131,176 @@ void order_nearest(std::vector<std::pair<double, int>>& v, std::size_t want) {
 }
 
 // Periodic cell list over the centres, used to find the `want` nearest centres (by the
-// reference's distance) without looking at all of them.
+// reference's single-shift distance) without looking at all of them. A query gathers the
+// cells overlapping the cube of half-edge R around its centre; when at least `want` of the
+// gathered centres lie at a distance below R, every centre that can be among the `want`
+// nearest was gathered (the single-shift distance is never below the minimum-image one),
+// else R grows and the query repeats.
 class CentreCells {
 public:
-    CentreCells(const std::vector<std::array<double, 3>>& c, const std::array<double, 3>& length,
-                std::size_t per_cell) {
+    CentreCells(const std::vector<std::array<double, 3>>& c, const RadGeometry& g, std::size_t want) : g_(g) {
+        const auto& length = g.length;
         const double volume = length[0] * length[1] * length[2];
-        const double target = std::cbrt(volume * static_cast<double>(per_cell) /
-                                        static_cast<double>(std::max<std::size_t>(c.size(), 1)));
+        const double n = static_cast<double>(std::max<std::size_t>(c.size(), 1));
+        // radius of a sphere holding `want` centres at the mean density, with some slack
+        constexpr double pi = 3.14159265358979323846;
+        start_radius_ = 1.1 * std::cbrt(3.0 * static_cast<double>(want) * volume / (4.0 * pi * n));
         for (int a = 0; a < 3; ++a) {
-            n_[a] = std::clamp(static_cast<int>(length[a] / target), 1, 128);
+            n_[a] = std::clamp(static_cast<int>(length[a] / (0.5 * start_radius_)), 1, 128);
             width_[a] = length[a] / n_[a];
         }
-        cell_of_.resize(c.size());
+        std::vector<int> cell_of(c.size());
+        wrapped_.resize(c.size());
         std::vector<int> count(static_cast<std::size_t>(n_[0] * n_[1] * n_[2]) + 1, 0);
         for (std::size_t i = 0; i < c.size(); ++i) {
             std::array<int, 3> idx{};
             for (int a = 0; a < 3; ++a) {
-                double w = c[i][a] - std::floor(c[i][a] / length[a]) * length[a];
+                const double w = c[i][a] - std::floor(c[i][a] / length[a]) * length[a];
+                wrapped_[i][a] = w;
                 idx[a] = std::clamp(static_cast<int>(w / width_[a]), 0, n_[a] - 1);
             }
-            cell_of_[i] = idx;
-            ++count[static_cast<std::size_t>(flat(idx)) + 1];
+            cell_of[i] = flat(idx);
+            ++count[static_cast<std::size_t>(cell_of[i]) + 1];
         }
         std::partial_sum(count.begin(), count.end(), count.begin());
         start_ = count;
-        members_.resize(c.size());
-        auto fill = count;
-        for (std::size_t i = 0; i < c.size(); ++i)
-            members_[static_cast<std::size_t>(fill[static_cast<std::size_t>(flat(cell_of_[i]))]++)] =
-                static_cast<int>(i);
-        stamp_.assign(static_cast<std::size_t>(n_[0] * n_[1] * n_[2]), -1);
+        // members in cell order, with their (raw) coordinates alongside for contiguous scans
+        id_.resize(c.size());
+        for (int a = 0; a < 3; ++a) xyz_[a].resize(c.size());
+        for (std::size_t i = 0; i < c.size(); ++i) {
+            const auto slot = static_cast<std::size_t>(count[static_cast<std::size_t>(cell_of[i])]++);
+            id_[slot] = static_cast<int>(i);
+            for (int a = 0; a < 3; ++a) xyz_[a][slot] = c[i][a];
+        }
     }
 
-    // Candidates sorted by (distance, id); at least the `want` nearest are exact.
-    std::vector<std::pair<double, int>> nearest(const RadGeometry& g, int i, std::size_t want) {
-        std::vector<std::pair<double, int>> found;
-        const auto home = cell_of_[static_cast<std::size_t>(i)];
-        for (int k = 0;; ++k) {
-            bool all_covered = true;
-            double reach = std::numeric_limits<double>::infinity();
-            for (int a = 0; a < 3; ++a)
-                if (2 * k + 1 < n_[a]) {
-                    all_covered = false;
-                    // binning can misplace a centre lying within rounding of a cell face
-                    reach = std::min(reach, k * width_[a] * (1.0 - 1e-9) - 1e-9);
+    // The `want` nearest centres of `query` in (distance, id) order, into `found`.
+    void nearest(int query, std::size_t want, std::vector<std::pair<double, int>>& found) const {
+        const auto q = static_cast<std::size_t>(query);
+        double radius = start_radius_;
+        for (;;) {
+            std::array<int, 3> lo{}, span{};
+            bool everything = true;
+            for (int a = 0; a < 3; ++a) {
+                // margin: binning of a centre within rounding of a cell face
+                const double reach = radius * (1.0 + 1e-9) + 1e-7 * width_[a];
+                lo[a] = static_cast<int>(std::floor((wrapped_[q][a] - reach) / width_[a]));
+                const int hi = static_cast<int>(std::floor((wrapped_[q][a] + reach) / width_[a]));
+                span[a] = hi - lo[a] + 1;
+                if (span[a] >= n_[a]) {
+                    lo[a] = 0;
+                    span[a] = n_[a];
+                } else {
+                    everything = false;
+                    lo[a] = wrap(lo[a], n_[a]);
                 }
-            visit_ring(home, k, i, g, found);
-            if (all_covered) break;
-            if (reach <= 0) continue;
+            }
+            // Squared distances first (the square-root test below decides; this bound only
+            // skips square roots and has ample room for rounding).
+            const double squared_bound = radius * radius * (1.0 + 1e-12);
+            found.clear();
+            for (int dz = 0; dz < span[2]; ++dz) {
+                const int z = wrap(lo[2] + dz, n_[2]);
+                for (int dy = 0; dy < span[1]; ++dy) {
+                    const int y = wrap(lo[1] + dy, n_[1]);
+                    // the x cells of this row: one or two contiguous runs of members
+                    const int x_end = lo[0] + span[0];
+                    scan(q, flat({lo[0], y, z}), flat({std::min(x_end, n_[0]) - 1, y, z}), squared_bound, found);
+                    if (x_end > n_[0]) scan(q, flat({0, y, z}), flat({x_end - n_[0] - 1, y, z}), squared_bound, found);
+                }
+            }
             std::size_t inside = 0;
-            for (const auto& f : found)
-                if (f.first < reach) ++inside;
-            if (inside >= want) break;
+            for (const auto& f : found) {
+                const double d = std::sqrt(f.first);
+                if (d < radius) found[inside++] = {d, f.second};
+            }
+            if (inside >= want) {
+                found.resize(inside);
+                break;
+            }
+            if (everything) {  // fewer than `want` within reach (e.g. non-finite centres): take all
+                all_candidates(q, found);
+                break;
+            }
+            radius *= 1.5;
         }
         order_nearest(found, want);
-        return found;
     }
 
 private:
+    static int wrap(int i, int n) { return i < 0 ? i + n : (i >= n ? i - n : i); }
     [[nodiscard]] int flat(const std::array<int, 3>& idx) const {
         return idx[0] + n_[0] * (idx[1] + n_[1] * idx[2]);
     }
-    void visit_ring(const std::array<int, 3>& home, int k, int query, const RadGeometry& g,
-                    std::vector<std::pair<double, int>>& found) {
-        for (int dz = -k; dz <= k; ++dz)
-            for (int dy = -k; dy <= k; ++dy)
-                for (int dx = -k; dx <= k; ++dx) {
-                    if (std::max({std::abs(dx), std::abs(dy), std::abs(dz)}) != k) continue;
-                    std::array<int, 3> idx{home[0] + dx, home[1] + dy, home[2] + dz};
-                    for (int a = 0; a < 3; ++a) idx[a] = ((idx[a] % n_[a]) + n_[a]) % n_[a];
-                    const auto cell = static_cast<std::size_t>(flat(idx));
-                    if (stamp_[cell] == query) continue;
-                    stamp_[cell] = query;
-                    for (int p = start_[cell]; p < start_[cell + 1]; ++p) {
-                        const int j = members_[static_cast<std::size_t>(p)];
-                        if (j == query) continue;
-                        found.emplace_back(g.distance(static_cast<std::size_t>(query),
-                                                      static_cast<std::size_t>(j)),
-                                           j);
-                    }
-                }
+    // Appends (squared distance, id) of the members of cells first..last (flat indices of one
+    // row) within the bound; the query itself is skipped.
+    void scan(std::size_t q, int first, int last, double squared_bound,
+              std::vector<std::pair<double, int>>& found) const {
+        const auto begin = static_cast<std::size_t>(start_[static_cast<std::size_t>(first)]);
+        const auto end = static_cast<std::size_t>(start_[static_cast<std::size_t>(last) + 1]);
+        const std::size_t base = found.size();
+        found.resize(base + (end - begin));
+        std::size_t k = base;
+        const double qx = g_.c[q][0], qy = g_.c[q][1], qz = g_.c[q][2];
+        for (std::size_t p = begin; p < end; ++p) {
+            const double dx = shift_once(xyz_[0][p] - qx, g_.length[0], g_.half[0]);
+            const double dy = shift_once(xyz_[1][p] - qy, g_.length[1], g_.half[1]);
+            const double dz = shift_once(xyz_[2][p] - qz, g_.length[2], g_.half[2]);
+            const double d2 = (dx * dx + dy * dy) + dz * dz;
+            const int j = id_[p];
+            found[k] = {d2, j};
+            k += static_cast<std::size_t>(d2 <= squared_bound && j != static_cast<int>(q));
+        }
+        found.resize(k);
+    }
+    void all_candidates(std::size_t q, std::vector<std::pair<double, int>>& found) const {
+        found.clear();
+        for (std::size_t j = 0; j < g_.c.size(); ++j)
+            if (j != q) found.emplace_back(g_.distance(q, j), static_cast<int>(j));
     }
 
+    const RadGeometry& g_;
+    double start_radius_ = 0.0;
     std::array<int, 3> n_{};
     std::array<double, 3> width_{};
-    std::vector<std::array<int, 3>> cell_of_;
-    std::vector<int> start_, members_, stamp_;
+    std::vector<std::array<double, 3>> wrapped_;
+    std::vector<int> start_, id_;
+    std::array<std::vector<double>, 3> xyz_;
 };
+
+// Calls sink(i, shell) for every centre i with its RAD shell (neighbour ids in sorted-distance
+// order), reusing one set of buffers.
+template <typename Sink>
+void for_each_rad_shell(const std::vector<std::array<double, 3>>& centres, const std::array<double, 3>& box,
+                        int limit, Sink&& sink) {
+    const std::size_t n = centres.size();
+    if (n < 2) {
+        const std::vector<int> none;
+        for (std::size_t i = 0; i < n; ++i) sink(i, none);
+        return;
+    }
+    RadGeometry g{centres, box, {0.5 * box[0], 0.5 * box[1], 0.5 * box[2]}};
+    const std::size_t want = limit > 0 ? std::min<std::size_t>(static_cast<std::size_t>(limit), n - 1) : n - 1;
+    RadScratch s;
+    const bool use_cells = limit > 0 && n > 4 * want && box[0] > 0 && box[1] > 0 && box[2] > 0;
+    if (use_cells) {
+        const CentreCells cells(centres, g, want);
+        for (std::size_t i = 0; i < n; ++i) {
+            cells.nearest(static_cast<int>(i), want, s.found);
+            rad_shell(g, s.found, want, s);
+            sink(i, s.shell);
+        }
+        return;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        s.found.clear();
+        for (std::size_t j = 0; j < n; ++j)
+            if (j != i) s.found.emplace_back(g.distance(i, j), static_cast<int>(j));
+        order_nearest(s.found, want);
+        rad_shell(g, s.found, want, s);
+        sink(i, s.shell);
+    }
+}
 
 }  // namespace
 
@@ -237,27 +327,8 @@ std::vector<std::array<double, 3>> molecule_centres(const NeighbourPlan& plan,
 
 std::vector<std::vector<int>> rad_neighbour_lists(const std::vector<std::array<double, 3>>& centres,
                                                   const std::array<double, 3>& box, int limit) {
-    const std::size_t n = centres.size();
-    std::vector<std::vector<int>> out(n);
-    if (n < 2) return out;
-    RadGeometry g{centres, box, {0.5 * box[0], 0.5 * box[1], 0.5 * box[2]}};
-    const std::size_t want = limit > 0 ? std::min<std::size_t>(static_cast<std::size_t>(limit), n - 1)
-                                       : n - 1;
-    const bool use_cells = limit > 0 && n > 256 && box[0] > 0 && box[1] > 0 && box[2] > 0;
-    if (use_cells) {
-        CentreCells cells(centres, box, 2);
-        for (std::size_t i = 0; i < n; ++i)
-            out[i] = rad_shell(g, cells.nearest(g, static_cast<int>(i), want), want);
-        return out;
-    }
-    std::vector<std::pair<double, int>> sorted;
-    for (std::size_t i = 0; i < n; ++i) {
-        sorted.clear();
-        for (std::size_t j = 0; j < n; ++j)
-            if (j != i) sorted.emplace_back(g.distance(i, j), static_cast<int>(j));
-        order_nearest(sorted, want);
-        out[i] = rad_shell(g, sorted, want);
-    }
+    std::vector<std::vector<int>> out(centres.size());
+    for_each_rad_shell(centres, box, limit, [&out](std::size_t i, const std::vector<int>& shell) { out[i] = shell; });
     return out;
 }
 
@@ -452,9 +523,10 @@ void accumulate_neighbours(const NeighbourPlan& plan, const Frame& frame,
         const std::array<double, 3> box{frame.dimensions[0], frame.dimensions[1],
                                         frame.dimensions[2]};
         const auto centres = molecule_centres(plan, frame.positions);
-        const auto lists = rad_neighbour_lists(centres, box, plan.quirks.rad_candidate_limit);
-        for (std::size_t m = 0; m < lists.size(); ++m)
-            per_molecule[m] = static_cast<long long>(lists[m].size());
+        for_each_rad_shell(centres, box, plan.quirks.rad_candidate_limit,
+                           [&per_molecule](std::size_t m, const std::vector<int>& shell) {
+                               per_molecule[m] = static_cast<long long>(shell.size());
+                           });
     } else {
         per_molecule = grid_neighbour_counts(plan, frame.positions);
     }

@@ -75,6 +75,26 @@ struct GroupFrameMeans {
     std::vector<long> count;
 };
 
+// acc[i] <- acc[i] + (x[i] - acc[i]) / n: the reference's running-mean step, element by
+// element. The division is kept (it is what gives the reference's bits); it dominates for
+// large matrices, so an AVX2 clone (same IEEE operations, four lanes) is picked at run time
+// where the CPU has it (AVX2 without FMA: no contraction, the same roundings).
+__attribute__((target_clones("avx2", "default"))) void running_mean_step(double* acc, const double* x,
+                                                                          std::size_t size, double n) {
+    for (std::size_t i = 0; i < size; ++i) acc[i] = acc[i] + (x[i] - acc[i]) / n;
+}
+
+// m <- m + (v v^T - m) / k, element by element (running mean over a group's molecules).
+// AVX2 has no FMA, so the clone computes exactly the same products, differences and quotients.
+__attribute__((target_clones("avx2", "default"))) void outer_mean_step(double* m, const double* v,
+                                                                        std::size_t n, double k) {
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j) {
+            const double x = v[i] * v[j];
+            m[i * n + j] = m[i * n + j] + (x - m[i * n + j]) / k;
+        }
+}
+
 void add_outer(GroupFrameMeans& gm, int slot, const std::vector<double>& flat) {
     const std::size_t n = flat.size();
     auto& m = gm.mean[static_cast<std::size_t>(slot)];
@@ -86,12 +106,7 @@ void add_outer(GroupFrameMeans& gm, int slot, const std::vector<double>& flat) {
             for (std::size_t j = 0; j < n; ++j) m[i * n + j] = flat[i] * flat[j];
         return;
     }
-    const double k = static_cast<double>(c);
-    for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j < n; ++j) {
-            const double x = flat[i] * flat[j];
-            m[i * n + j] = m[i * n + j] + (x - m[i * n + j]) / k;
-        }
+    outer_mean_step(m.data(), flat.data(), n, static_cast<double>(c));
 }
 
 void outer_pair(GroupFrameMeans& gm, int force_slot, int torque_slot, int ft_slot,
@@ -349,9 +364,7 @@ void accumulate_vibrational(const VibrationalPlan& plan, Frame& frame, std::size
             acc.mean = gm.mean[s];
             continue;
         }
-        const double n = static_cast<double>(acc.count);
-        for (std::size_t i = 0; i < acc.mean.size(); ++i)
-            acc.mean[i] = acc.mean[i] + (gm.mean[s][i] - acc.mean[i]) / n;
+        running_mean_step(acc.mean.data(), gm.mean[s].data(), acc.mean.size(), static_cast<double>(acc.count));
     }
 }
 

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Whole-program benchmarks, measured side by side in one run; prints markdown tables.
+#
+#   bench/run_benchmarks.sh [--repeats N] [--cases REGEX] [--skip-cases] [--skip-large]
+#
+# (a) every shared reference case (../shared/data/reference/<set>/<case>.yaml with a .json):
+#     process wall time of build/mcc-entropy, best of N (default 3), with --threads 1 and 2,
+#     against the reference CodeEntropy wall time in reference/README.md (ratio = ref / ours).
+# (b) the large system $BENCH_DIR/bench.tpr + bench.trr (default /tmp/bench-data, made by
+#     ../shared/data/bench/make.sh): full analysis with 1 and 2 threads, 1 and 2 MPI ranks
+#     (one thread each), and the I/O floor (build/bench/bench_io_floor: open the trajectory and
+#     decode every frame, same start-up libraries), with the full/floor ratio.
+# Needs: cmake --build build --target mcc-entropy bench_io_floor. Env: MCC_BIN, SHARED_DATA,
+# BENCH_DIR override the paths. The machine's load is printed with the tables (noisy
+# machines: raise --repeats).
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=${MCC_BIN:-$root/build/mcc-entropy}
+floor_bin=${FLOOR_BIN:-$root/build/bench/bench_io_floor}
+data=${SHARED_DATA:-$root/../shared/data}
+[ -d "$data" ] || data=/work/shared/data
+bench_dir=${BENCH_DIR:-/tmp/bench-data}
+repeats=3; cases_re='.'; do_cases=1; do_large=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --repeats) repeats=$2; shift 2;;
+    --cases) cases_re=$2; shift 2;;
+    --skip-cases) do_cases=0; shift;;
+    --skip-large) do_large=0; shift;;
+    *) echo "unknown option $1" >&2; exit 2;;
+  esac
+done
+[ -x "$bin" ] || { echo "no $bin: build mcc-entropy first" >&2; exit 2; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+# best_wall N CMD...: smallest process wall time (s) of N runs; empty when a run fails
+best_wall() {
+  local n=$1; shift; local best=""
+  for _ in $(seq "$n"); do
+    local s e
+    s=$(date +%s%N)
+    "$@" >"$tmp/out" 2>"$tmp/err" || { echo ""; return; }
+    e=$(date +%s%N)
+    best=$(awk -v a="$best" -v t="$(( e - s ))" 'BEGIN{t/=1e9; if (a=="" || t<a) a=t; printf "%.4f", a}')
+  done
+  echo "$best"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (a=="" || b=="" || b+0==0) print "-"; else printf "%.1f", a/b }'; }
+
+echo "# mcc-entropy benchmarks"
+echo
+echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); host: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "- load average before: $(cut -d' ' -f1-3 /proc/loadavg); best of $repeats runs"
+echo "- binary: $bin ($(git -C "$root" rev-parse --short HEAD 2>/dev/null))"
+echo
+
+if [ $do_cases = 1 ]; then
+  readme=$data/reference/README.md
+  echo "## Reference cases (process wall time, seconds)"
+  echo
+  echo "| case | frames | CodeEntropy | ours, 1 thread | ours, 2 threads | speed-up (1 thr) | speed-up (2 thr) | 2 thr vs 1 |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for yaml in $(find "$data/reference" -name '*.yaml' | sort); do
+    json=${yaml%.yaml}.json; [ -f "$json" ] || continue
+    set_name=$(basename "$(dirname "$yaml")"); case_name=$(basename "$yaml" .yaml)
+    echo "$set_name/$case_name" | grep -Eq "$cases_re" || continue
+    row=$(awk -F'|' -v d="$set_name" -v c="$case_name" '{gsub(/ /,"",$2); gsub(/ /,"",$3)} $2==d && $3==c {gsub(/ /,"",$6); gsub(/ /,"",$5); print $6, $5; exit}' "$readme")
+    ref=${row%% *}; frames=${row##* }
+    t1=$(best_wall "$repeats" "$bin" --config "$yaml" --output_file "$tmp/o.json" --quiet --threads 1)
+    t2=$(best_wall "$repeats" "$bin" --config "$yaml" --output_file "$tmp/o.json" --quiet --threads 2)
+    echo "| $set_name/$case_name | ${frames:--} | ${ref:--} | ${t1:-FAIL} | ${t2:-FAIL} | $(ratio "$ref" "$t1") | $(ratio "$ref" "$t2") | $(ratio "$t1" "$t2") |"
+  done
+  echo
+fi
+
+if [ $do_large = 1 ]; then
+  echo "## Large system ($bench_dir)"
+  echo
+  if [ ! -f "$bench_dir/bench.tpr" ] || [ ! -f "$bench_dir/bench.trr" ]; then
+    echo "not available: $bench_dir/bench.tpr + bench.trr are missing (make them with ../shared/data/bench/make.sh)"
+  else
+    args=(--top_traj_file "$bench_dir/bench.tpr" "$bench_dir/bench.trr" --output_file "$tmp/big.json" --quiet)
+    info=$("$floor_bin" "$bench_dir/bench.tpr" "$bench_dir/bench.trr")
+    echo "- $info"
+    echo
+    echo "| run | wall (s) | vs I/O floor (same workers) | speed-up vs 1 worker |"
+    echo "|---|---|---|---|"
+    f1=$(best_wall "$repeats" "$floor_bin" "$bench_dir/bench.tpr" "$bench_dir/bench.trr" --threads 1)
+    f2=$(best_wall "$repeats" "$floor_bin" "$bench_dir/bench.tpr" "$bench_dir/bench.trr" --threads 2)
+    t1=$(best_wall "$repeats" "$bin" "${args[@]}" --threads 1)
+    cp "$tmp/big.json" "$tmp/big1.json" 2>/dev/null
+    t2=$(best_wall "$repeats" "$bin" "${args[@]}" --threads 2)
+    mpi=(env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --oversubscribe)
+    m1=$(best_wall "$repeats" "${mpi[@]}" -np 1 "$bin" "${args[@]}" --threads 1)
+    m2=$(best_wall "$repeats" "${mpi[@]}" -np 2 "$bin" "${args[@]}" --threads 1)
+    echo "| I/O floor, 1 thread | $f1 | 1.0 | 1.0 |"
+    echo "| I/O floor, 2 threads | $f2 | 1.0 | $(ratio "$f1" "$f2") |"
+    echo "| full analysis, 1 thread | ${t1:-FAIL} | $(ratio "$t1" "$f1") | 1.0 |"
+    echo "| full analysis, 2 threads | ${t2:-FAIL} | $(ratio "$t2" "$f2") | $(ratio "$t1" "$t2") |"
+    echo "| full analysis, mpirun -np 1 | ${m1:-FAIL} | $(ratio "$m1" "$f1") | 1.0 |"
+    echo "| full analysis, mpirun -np 2 | ${m2:-FAIL} | $(ratio "$m2" "$f2") | $(ratio "$m1" "$m2") |"
+    echo
+    if [ -f "$tmp/big1.json" ]; then
+      echo "Stage timings of the 1-thread run (JSON \`timings\`, seconds):"
+      echo
+      python3 - "$tmp/big1.json" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))["timings"]
+print("| stage | wall | cpu |\n|---|---|---|")
+for k, v in t["stages"].items():
+    print(f"| {k} | {v['wall_s']:.3f} | {v['cpu_s']:.3f} |")
+print(f"| total | {t['total_wall_s']:.3f} | |")
+PY
+    fi
+  fi
+  echo
+fi
+echo "- load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
