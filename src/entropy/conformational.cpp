@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/numpy_sum.hpp"
 
 namespace mcc {
 
@@ -49,28 +50,6 @@ std::size_t reference_chunk_size(std::size_t n_frames, int workers) {
 
 namespace {
 
-// numpy's pairwise summation of a contiguous float64 array (8-way unrolled blocks of <= 128).
-double numpy_pairwise_sum(const double* a, std::size_t n) {
-    if (n < 8) {
-        double res = 0.0;
-        for (std::size_t i = 0; i < n; ++i) res += a[i];
-        return res;
-    }
-    if (n <= 128) {
-        double r[8];
-        for (int j = 0; j < 8; ++j) r[j] = a[j];
-        std::size_t i = 8;
-        for (; i < n - (n % 8); i += 8)
-            for (std::size_t j = 0; j < 8; ++j) r[j] += a[i + j];
-        double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        for (; i < n; ++i) res += a[i];
-        return res;
-    }
-    std::size_t n2 = n / 2;
-    n2 -= n2 % 8;
-    return numpy_pairwise_sum(a, n2) + numpy_pairwise_sum(a + n2, n - n2);
-}
-
 }  // namespace
 
 double entropy_from_counts(const std::vector<std::int64_t>& counts) {
@@ -84,7 +63,7 @@ double entropy_from_counts(const std::vector<std::int64_t>& counts) {
         const double p = static_cast<double>(c) / static_cast<double>(total);
         if (p > 0.0) terms.push_back(p * std::log(p));
     }
-    return -kGasConstant * (0.0 + numpy_pairwise_sum(terms.data(), terms.size()));
+    return -kGasConstant * (0.0 + numpy_sum(terms));
 }
 
 std::string state_string(const int* labels, std::size_t n, bool digit_concatenation) {

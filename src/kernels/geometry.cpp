@@ -12,28 +12,6 @@ namespace mcc::geom {
 
 namespace {
 
-// NumPy's pairwise summation (numpy/core/src/umath/loops_utils.h) for a contiguous array.
-double pairwise(const double* a, std::size_t n) {
-    if (n < 8) {
-        double res = -0.0;
-        for (std::size_t i = 0; i < n; ++i) res += a[i];
-        return res;
-    }
-    if (n <= 128) {
-        double r[8];
-        for (int j = 0; j < 8; ++j) r[j] = a[j];
-        std::size_t i = 8;
-        for (; i < n - (n % 8); i += 8)
-            for (int j = 0; j < 8; ++j) r[j] += a[i + static_cast<std::size_t>(j)];
-        double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        for (; i < n; ++i) res += a[i];
-        return res;
-    }
-    std::size_t n2 = n / 2;
-    n2 -= n2 % 8;
-    return pairwise(a, n2) + pairwise(a + n2, n - n2);
-}
-
 bool orthorhombic(const std::array<float, 6>& dims) {
     return dims[3] == 90.0f && dims[4] == 90.0f && dims[5] == 90.0f;
 }
@@ -76,11 +54,6 @@ void mda_min_image_triclinic(double* dx, const float* box) {
 }
 
 }  // namespace
-
-double numpy_sum(const double* values, std::size_t n) {
-    if (n == 0) return 0.0;
-    return pairwise(values, n);
-}
 
 Vec3 min_image(const Vec3& d, const Vec3& box) {
     Vec3 r;

@@ -2,6 +2,7 @@
 // CodeEntropy's own minimum image (box lengths only, round half to even) and MDAnalysis'
 // make-whole / centre of mass / inertia tensor (float32 storage, double arithmetic).
 #pragma once
+#include "core/numpy_sum.hpp"
 #include <array>
 #include <cstddef>
 #include <vector>
@@ -18,9 +19,7 @@ inline Vec3 cross(const Vec3& a, const Vec3& b) {
     return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
 }
 
-// NumPy's np.sum of a contiguous 1-D float64 array (pairwise summation, blocks of 8).
-double numpy_sum(const double* values, std::size_t n);
-inline double numpy_sum(const std::vector<double>& v) { return numpy_sum(v.data(), v.size()); }
+using ::mcc::numpy_sum;  // NumPy's pairwise np.sum (core/numpy_sum.hpp)
 
 // CodeEntropy get_vector on doubles: d - L * rint(d / L) per component (half to even).
 Vec3 min_image(const Vec3& d, const Vec3& box);

@@ -1,5 +1,7 @@
 #include "kernels/neighbours.hpp"
 
+#include "core/numpy_sum.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -28,32 +30,6 @@ NeighbourPartial make_neighbour_partial(const NeighbourPlan& plan) {
 }
 
 namespace {
-
-// numpy's pairwise summation of a contiguous float64 array (add.reduce, numpy 1.24).
-double numpy_pairwise(const double* a, std::size_t n) {
-    if (n < 8) {
-        double res = 0.0;
-        for (std::size_t i = 0; i < n; ++i) res += a[i];
-        return res;
-    }
-    if (n <= 128) {
-        double r[8];
-        for (int j = 0; j < 8; ++j) r[j] = a[j];
-        std::size_t i = 8;
-        for (; i < n - (n % 8); i += 8)
-            for (std::size_t j = 0; j < 8; ++j) r[j] += a[i + j];
-        double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        for (; i < n; ++i) res += a[i];
-        return res;
-    }
-    std::size_t n2 = n / 2;
-    n2 -= n2 % 8;
-    return numpy_pairwise(a, n2) + numpy_pairwise(a + n2, n - n2);
-}
-
-double numpy_sum(const std::vector<double>& v) {
-    return numpy_pairwise(v.data(), v.size());
-}
 
 // Q-N5: single shift per axis, orthorhombic.
 inline double shift_once(double d, double length, double half) {
