@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "entropy/vibrational.hpp"
+#include "io/frame.hpp"
 #include "kernels/axes.hpp"
 #include "kernels/geometry.hpp"
 #include "kernels/lapack_eigen.hpp"
@@ -61,7 +62,7 @@ TEST(VibGeometry, MakeWholeTriclinicBox) {
 const std::array<float, 6> kDodecahedron{36.153175f, 36.153175f, 36.15312f, 60.000042f, 60.000042f, 90.f};
 
 TEST(VibGeometry, TriclinicWrapMatchesMDAnalysisApplyPBC) {
-    const auto tri = geom::mda_triclinic_vectors(kDodecahedron);
+    const auto tri = box_vectors_from_dimensions(kDodecahedron);
     EXPECT_EQ(tri[6], 18.0765362f);
     EXPECT_EQ(tri[8], 25.5641479f);
     struct Case {

@@ -27,8 +27,8 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "io/box_util.hpp"
 #include "io/formats.hpp"
+#include "io/frame.hpp"
 
 namespace mcc {
 
@@ -241,7 +241,7 @@ public:
             read_values(cell_lengths_, index, 3, l);
             read_values(cell_angles_, index, 3, a);
             out.dimensions = {l[0], l[1], l[2], a[0], a[1], a[2]};
-            out.box_vectors = boxutil::triclinic_vectors(out.dimensions);
+            out.box_vectors = box_vectors_from_dimensions(out.dimensions);
         }
     }
 

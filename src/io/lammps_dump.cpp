@@ -21,8 +21,8 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "io/box_util.hpp"
 #include "io/formats.hpp"
+#include "io/frame.hpp"
 #include "io/text_parse.hpp"
 
 namespace mcc {
@@ -110,7 +110,7 @@ public:
                               static_cast<float>(zhi - zlo), 90.0f, 90.0f, 90.0f};
         }
         out.has_box = true;
-        out.box_vectors = boxutil::triclinic_vectors(out.dimensions);
+        out.box_vectors = box_vectors_from_dimensions(out.dimensions);
 
         const auto atoms_header = textio::split_words(next_line(index));
         if (atoms_header.size() < 2 || atoms_header[0] != "ITEM:" || atoms_header[1] != "ATOMS")

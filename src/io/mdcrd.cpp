@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "io/box_util.hpp"
 #include "io/formats.hpp"
+#include "io/frame.hpp"
 #include "io/text_parse.hpp"
 
 namespace mcc {
@@ -89,7 +89,7 @@ public:
             const std::string_view line = next_line(index);
             out.dimensions = {field(line, 0, index), field(line, 1, index), field(line, 2, index), 90.0f, 90.0f,
                               90.0f};
-            out.box_vectors = boxutil::triclinic_vectors(out.dimensions);
+            out.box_vectors = box_vectors_from_dimensions(out.dimensions);
         }
     }
 

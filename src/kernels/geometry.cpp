@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "io/frame.hpp"
 
 namespace mcc::geom {
 
@@ -119,7 +120,7 @@ bool whole_positions(const WholeGroup& g, const std::vector<float>& xyz,
             inverse_box[i] = static_cast<float>(1.0 / static_cast<double>(box[i]));
         }
     } else {
-        tri = mda_triclinic_vectors(dims);
+        tri = box_vectors_from_dimensions(dims);
     }
     // Breadth-first in sorted-set order: each pass expands the placed atoms not yet expanded.
     std::vector<float> placed_pos(3 * n, 0.0f);
@@ -338,7 +339,7 @@ Mat3 mda_unwrapped_inertia_tensor(const float* xyz, const double* masses, std::s
     if (dims[3] == 90.0f && dims[4] == 90.0f && dims[5] == 90.0f)
         mda_wrap_ortho(target, dims.data());
     else
-        mda_wrap_triclinic(target, mda_triclinic_vectors(dims));
+        mda_wrap_triclinic(target, box_vectors_from_dimensions(dims));
     float shift[3];
     for (int k = 0; k < 3; ++k) shift[k] = target[k] - refpos[k];
     if (shift[0] == 0.0f && shift[1] == 0.0f && shift[2] == 0.0f)
@@ -349,38 +350,5 @@ Mat3 mda_unwrapped_inertia_tensor(const float* xyz, const double* masses, std::s
     return mda_inertia_tensor(moved.data(), masses, n, com);
 }
 
-std::array<float, 9> mda_triclinic_vectors(const std::array<float, 6>& dimensions) {
-    std::array<double, 6> dim;
-    for (std::size_t i = 0; i < 6; ++i) dim[i] = dimensions[i];
-    std::array<float, 9> out{};
-    bool valid = true;
-    for (double d : dim) valid = valid && d > 0.0;
-    if (!(valid && dim[3] < 180.0 && dim[4] < 180.0 && dim[5] < 180.0)) return out;
-    if (dim[3] == 90.0 && dim[4] == 90.0 && dim[5] == 90.0) {
-        out[0] = dimensions[0];
-        out[4] = dimensions[1];
-        out[8] = dimensions[2];
-        return out;
-    }
-    constexpr double deg = std::numbers::pi / 180.0;
-    const double lx = dim[0], ly = dim[1], lz = dim[2];
-    const double cos_alpha = dim[3] == 90.0 ? 0.0 : std::cos(dim[3] * deg);
-    const double cos_beta = dim[4] == 90.0 ? 0.0 : std::cos(dim[4] * deg);
-    double cos_gamma = 0.0, sin_gamma = 1.0;
-    if (dim[5] != 90.0) {
-        cos_gamma = std::cos(dim[5] * deg);
-        sin_gamma = std::sin(dim[5] * deg);
-    }
-    double m[9] = {};
-    m[0] = lx;
-    m[3] = ly * cos_gamma;
-    m[4] = ly * sin_gamma;
-    m[6] = lz * cos_beta;
-    m[7] = lz * (cos_alpha - cos_beta * cos_gamma) / sin_gamma;
-    m[8] = std::sqrt(lz * lz - m[6] * m[6] - m[7] * m[7]);
-    if (!(m[8] > 0.0)) return out;
-    for (std::size_t i = 0; i < 9; ++i) out[i] = static_cast<float>(m[i]);
-    return out;
-}
 
 }  // namespace mcc::geom

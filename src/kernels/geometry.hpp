@@ -68,7 +68,7 @@ Mat3 custom_inertia_tensor(const Vec3& center, const std::vector<Vec3>& points,
 void mda_wrap_ortho(float* point, const float* box);
 
 // MDAnalysis apply_PBC of one float32 point for a triclinic box given as the float32 box
-// rows of mda_triclinic_vectors (_triclinic_pbc: single-box shifts along c, b, a; if one
+// rows of box_vectors_from_dimensions (io/frame.hpp; _triclinic_pbc: single-box shifts along c, b, a; if one
 // shift is not enough, a floor-based multi-box shift followed by one checking pass).
 void mda_wrap_triclinic(float* point, const std::array<float, 9>& box);
 
@@ -80,7 +80,5 @@ void mda_wrap_triclinic(float* point, const std::array<float, 9>& box);
 Mat3 mda_unwrapped_inertia_tensor(const float* xyz, const double* masses, std::size_t n,
                                   const Vec3& com, const std::array<float, 6>& dimensions);
 
-// MDAnalysis triclinic_vectors (box rows) from dimensions, float32 as MDAnalysis returns them.
-std::array<float, 9> mda_triclinic_vectors(const std::array<float, 6>& dimensions);
 
 }  // namespace mcc::geom
