@@ -23,7 +23,7 @@ constexpr float kNmToAngstrom = 10.0f;
 
 std::size_t atom_count(const std::string& path, const std::vector<std::string>& lines) {
     if (lines.size() < 2) throw_data("{}: too short for a GRO file (no atom count line)", path);
-    const auto n = parse_long(lines[1]);
+    const auto n = parse_int(lines[1]);
     if (!n || *n < 0) throw_data("{}: line 2: '{}' is not an atom count", path, lines[1]);
     const auto count = static_cast<std::size_t>(*n);
     if (lines.size() < count + 3)
@@ -43,8 +43,8 @@ Topology read_gro_topology(const std::string& path) {
     std::vector<std::string> resnames(n);
     for (std::size_t i = 0; i < n; ++i) {
         const std::string_view line = lines[i + 2];
-        const auto resid = parse_long(slice(line, 0, 5));
-        const auto index = parse_long(slice(line, 15, 20));
+        const auto resid = parse_int(slice(line, 0, 5));
+        const auto index = parse_int(slice(line, 15, 20));
         if (!resid || !index) throw_data("{}: line {}: cannot read this atom line: '{}'", path, i + 3, line);
         resids[i] = *resid;
         resnames[i] = std::string(trim(slice(line, 5, 10)));

@@ -78,7 +78,7 @@ Topology read_pdb_topology(const std::string& path) {
         if (starts_with(line, "END")) break;
         if (!starts_with(line, "ATOM") && !starts_with(line, "HETATM")) continue;
         Raw r;
-        if (auto s = parse_long(slice(line, 6, 11))) {
+        if (auto s = parse_int(slice(line, 6, 11))) {
             r.serial = *s;
         } else if (auto h = hybrid36_serial(slice(line, 6, 11))) {
             r.serial = *h;
@@ -90,7 +90,7 @@ Topology read_pdb_topology(const std::string& path) {
         r.resname = std::string(trim(slice(line, 17, 21)));
         r.chain = std::string(trim(slice(line, 21, 22)));
         r.element = std::string(trim(slice(line, 76, 78)));
-        if (auto id = parse_long(slice(line, 22, 26))) {
+        if (auto id = parse_int(slice(line, 22, 26))) {
             long resid = *id;
             while (resid - resid_prev < -5000) resid += 10000;  // 4-digit resids wrapped
             resid_prev = resid;
@@ -149,7 +149,7 @@ Topology read_pdb_topology(const std::string& path) {
         for (std::size_t ln = 0; ln < lines.size() && !corrupt; ++ln) {
             if (!starts_with(lines[ln], "CONECT")) continue;
             const std::string_view rec = trim(lines[ln]);
-            const auto atom = parse_long(slice(rec, 6, 11));
+            const auto atom = parse_int(slice(rec, 6, 11));
             if (!atom) throw_data("{}: line {}: cannot read the CONECT record '{}'", path, ln + 1, rec);
             const std::size_t rest = rec.size() > 11 ? rec.size() - 11 : 0;
             const std::size_t n_partners = rest / 5;
@@ -159,7 +159,7 @@ Topology read_pdb_topology(const std::string& path) {
                 break;
             }
             for (std::size_t k = 0; k < n_partners; ++k) {
-                const auto other = parse_long(slice(rec, 11 + 5 * k, 16 + 5 * k));
+                const auto other = parse_int(slice(rec, 11 + 5 * k, 16 + 5 * k));
                 if (!other) throw_data("{}: line {}: cannot read the CONECT record '{}'", path, ln + 1, rec);
                 const auto a = index_of.find(*atom), b = index_of.find(*other);
                 if (a != index_of.end() && b != index_of.end()) bonds.push_back({a->second, b->second});
