@@ -63,15 +63,13 @@ Input open_input(const Options& o) {
     Input in;
     Topology full = read_topology(o.top_traj_file.front());
     const std::vector<std::string> trajectories(o.top_traj_file.begin() + 1, o.top_traj_file.end());
+    // open_trajectory checks every file's atom count against the topology.
     in.reader = open_trajectory(trajectories, o.file_format, full.n_atoms());
     if (o.force_file) {
         auto forces = open_trajectory({*o.force_file}, o.file_format, full.n_atoms());
         in.reader = merge_forces(std::move(in.reader), std::move(forces), o.kcal_force_units);
         in.reference_in_memory = true;
     }
-    if (in.reader->n_atoms() != full.n_atoms())
-        throw_data("{} has {} atoms but the topology {} has {}", in.reader->description(), in.reader->n_atoms(),
-                   o.top_traj_file.front(), full.n_atoms());
     if (o.selection_string == "all") {
         in.topology = std::move(full);
     } else {
