@@ -4,6 +4,7 @@
 // an error before it (options, missing files) is the same on every rank: rank 0 reports it.
 #include <cstdio>
 #include <exception>
+#include <optional>
 #include <string>
 
 #include <fmt/core.h>
@@ -26,9 +27,10 @@ void report(const char* kind, const char* what) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    mcc::MpiSession mpi(&argc, &argv);
+    std::optional<mcc::MpiSession> mpi;  // lives until the end of main (MPI_Finalize)
     int status = 0;
     try {
+        mpi.emplace(&argc, &argv);
         status = mcc::run_cli(argc, argv);
     } catch (const mcc::UsageError& e) {
         report("error", e.what());

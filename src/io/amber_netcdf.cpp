@@ -9,11 +9,10 @@
 //    float32 product f * float32(4.184) rounded to float32. We do the same, so Frame::forces
 //    are kJ/(mol*Å) bit-identical to MDAnalysis. Unit attributes other than the AMBER ones
 //    ("angstrom", "kilocalorie/mole/angstrom", ...) are rejected as MDAnalysis rejects them.
-// The NetCDF C library is not thread-safe, so every call into it is serialised by one mutex;
-// the header is also parsed here to check that the file is long enough for every record
-// (the library silently zero-fills reads past the end of a truncated file).
-#include <netcdf.h>
-
+// The NetCDF C library (loaded on first use, io/netcdf_api.hpp) is not thread-safe, so every
+// call into it is serialised by one mutex; the header is also parsed here to check that the
+// file is long enough for every record (the library silently zero-fills reads past the end of
+// a truncated file).
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -29,6 +28,7 @@
 #include "core/error.hpp"
 #include "io/formats.hpp"
 #include "io/frame.hpp"
+#include "io/netcdf_api.hpp"
 
 namespace mcc {
 
@@ -187,18 +187,19 @@ class AmberNetcdfReader final : public TrajectoryReader {
 public:
     explicit AmberNetcdfReader(std::string path) : path_(std::move(path)) {
         check_file_complete(path_);
+        api_ = &netcdf_api(path_);
         std::lock_guard lock(netcdf_mutex());
-        check(nc_open(path_.c_str(), NC_NOWRITE, &ncid_), "cannot open");
+        check(api_->open(path_.c_str(), NC_NOWRITE, &ncid_), "cannot open");
         try {
             inspect();
         } catch (...) {
-            nc_close(ncid_);
+            api_->close(ncid_);
             throw;
         }
     }
     ~AmberNetcdfReader() override {
         std::lock_guard lock(netcdf_mutex());
-        nc_close(ncid_);
+        api_->close(ncid_);
     }
     AmberNetcdfReader(const AmberNetcdfReader&) = delete;
     AmberNetcdfReader& operator=(const AmberNetcdfReader&) = delete;
@@ -247,49 +248,49 @@ public:
 
 private:
     void check(int status, const char* what) const {
-        if (status != NC_NOERR) throw_data("{}: {}: {}", path_, what, nc_strerror(status));
+        if (status != NC_NOERR) throw_data("{}: {}: {}", path_, what, api_->strerror(status));
     }
 
     std::optional<std::string> text_attribute(int var, const char* name) const {
         nc_type type{};
         std::size_t len = 0;
-        if (nc_inq_att(ncid_, var, name, &type, &len) != NC_NOERR || type != NC_CHAR) return std::nullopt;
+        if (api_->inq_att(ncid_, var, name, &type, &len) != NC_NOERR || type != NC_CHAR) return std::nullopt;
         std::string s(len, '\0');
-        check(nc_get_att_text(ncid_, var, name, s.data()), "cannot read an attribute");
+        check(api_->get_att_text(ncid_, var, name, s.data()), "cannot read an attribute");
         while (!s.empty() && s.back() == '\0') s.pop_back();
         return s;
     }
 
     std::size_t dimension(const char* name, bool required) const {
         int dim = -1;
-        if (nc_inq_dimid(ncid_, name, &dim) != NC_NOERR) {
+        if (api_->inq_dimid(ncid_, name, &dim) != NC_NOERR) {
             if (required) throw_data("{}: AMBER NetCDF without the '{}' dimension", path_, name);
             return 0;
         }
         std::size_t len = 0;
-        check(nc_inq_dimlen(ncid_, dim, &len), "cannot read a dimension");
+        check(api_->inq_dimlen(ncid_, dim, &len), "cannot read a dimension");
         return len;
     }
 
     // Finds a variable, checks its shape (frame, then the given fixed dimensions) and units.
     Variable variable(const char* name, std::vector<std::size_t> inner, const char* units) const {
         Variable v;
-        if (nc_inq_varid(ncid_, name, &v.id) != NC_NOERR) {
+        if (api_->inq_varid(ncid_, name, &v.id) != NC_NOERR) {
             v.id = -1;
             return v;
         }
         int ndims = 0;
-        check(nc_inq_varndims(ncid_, v.id, &ndims), "cannot inspect a variable");
-        check(nc_inq_vartype(ncid_, v.id, &v.type), "cannot inspect a variable");
+        check(api_->inq_varndims(ncid_, v.id, &ndims), "cannot inspect a variable");
+        check(api_->inq_vartype(ncid_, v.id, &v.type), "cannot inspect a variable");
         if (v.type != NC_FLOAT && v.type != NC_DOUBLE)
             throw_data("{}: variable '{}' is not float or double", path_, name);
         std::vector<int> dims(static_cast<std::size_t>(ndims));
-        check(nc_inq_vardimid(ncid_, v.id, dims.data()), "cannot inspect a variable");
+        check(api_->inq_vardimid(ncid_, v.id, dims.data()), "cannot inspect a variable");
         v.ndims = ndims;
         bool ok = static_cast<std::size_t>(ndims) == inner.size() + 1 && dims[0] == frame_dim_;
         for (std::size_t k = 0; ok && k < inner.size(); ++k) {
             std::size_t len = 0;
-            check(nc_inq_dimlen(ncid_, dims[k + 1], &len), "cannot inspect a variable");
+            check(api_->inq_dimlen(ncid_, dims[k + 1], &len), "cannot inspect a variable");
             ok = len == inner[k];
         }
         if (!ok) throw_data("{}: variable '{}' does not have the AMBER shape", path_, name);
@@ -299,11 +300,11 @@ private:
                        u.value_or("(none)"), units);
         nc_type st{};
         std::size_t sl = 0;
-        if (nc_inq_att(ncid_, v.id, "scale_factor", &st, &sl) == NC_NOERR) {
+        if (api_->inq_att(ncid_, v.id, "scale_factor", &st, &sl) == NC_NOERR) {
             if ((st != NC_FLOAT && st != NC_DOUBLE) || sl != 1)
                 throw_data("{}: scale_factor of '{}' is not one float", path_, name);
             double s = 0.0;
-            check(nc_get_att_double(ncid_, v.id, "scale_factor", &s), "cannot read scale_factor");
+            check(api_->get_att_double(ncid_, v.id, "scale_factor", &s), "cannot read scale_factor");
             if (std::fabs(s - 1.0) > 1e-9 * std::max(std::fabs(s), 1.0)) {  // Python math.isclose
                 v.scale = s;
                 v.scale_is_float = st == NC_FLOAT;
@@ -324,7 +325,7 @@ private:
         if (dimension("spatial", true) != 3) throw_data("{}: 'spatial' dimension is not 3", path_);
         n_atoms_ = dimension("atom", true);
         if (n_atoms_ == 0) throw_data("{}: no atoms", path_);
-        check(nc_inq_dimid(ncid_, "frame", &frame_dim_), "no 'frame' dimension");
+        check(api_->inq_dimid(ncid_, "frame", &frame_dim_), "no 'frame' dimension");
         n_frames_ = dimension("frame", true);
 
         coordinates_ = variable("coordinates", {n_atoms_, 3}, "angstrom");
@@ -346,7 +347,7 @@ private:
         std::array<std::size_t, 3> extent{1, 1, 1};
         if (v.ndims == 2) extent = {1, count, 1};
         else if (v.ndims == 3) extent = {1, count / 3, 3};
-        check(nc_get_vara_double(ncid_, v.id, start.data(), extent.data(), out.data()),
+        check(api_->get_vara_double(ncid_, v.id, start.data(), extent.data(), out.data()),
               "cannot read frame data (truncated or corrupt file?)");
     }
 
@@ -372,6 +373,7 @@ private:
     }
 
     std::string path_;
+    const NetcdfApi* api_ = nullptr;
     int ncid_ = -1;
     int frame_dim_ = -1;
     std::size_t n_atoms_ = 0, n_frames_ = 0;

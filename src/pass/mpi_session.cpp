@@ -1,14 +1,15 @@
 #include "pass/mpi_session.hpp"
 
-#include <algorithm>
-#include <chrono>
 #include <cstdlib>
-#include <thread>
+#include <filesystem>
+#include <string>
+#include <system_error>
 
 #include "core/error.hpp"
+#include "pass/mpi_module_api.hpp"
 
 #ifdef MCC_HAVE_MPI
-#include <mpi.h>
+#include <dlfcn.h>
 #endif
 
 namespace mcc {
@@ -16,7 +17,7 @@ namespace mcc {
 namespace {
 int g_rank = 0;
 int g_size = 1;
-bool g_active = false;
+const MccMpiApi* g_mpi = nullptr;  // set when MPI was initialised
 
 // Launched by mpirun/srun? Without a launcher we stay a plain process, so the same binary runs
 // on a laptop with no MPI runtime set up.
@@ -25,84 +26,71 @@ bool launched_by_mpi() {
         if (std::getenv(var)) return true;
     return false;
 }
+
+#ifdef MCC_HAVE_MPI
+// The module sits next to the executable (build tree), or where `cmake --install` puts it
+// relative to the installed executable (MCC_MPI_MODULE_INSTALL_DIR, relative to bin/).
+const MccMpiApi* load_mpi_module() {
+    std::error_code ec;
+    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    const std::filesystem::path dir = ec ? std::filesystem::path(".") : exe.parent_path();
+    const std::filesystem::path candidates[] = {dir / MCC_MPI_MODULE_FILE,
+                                                dir / MCC_MPI_MODULE_INSTALL_DIR / MCC_MPI_MODULE_FILE};
+    for (const auto& path : candidates) {
+        if (!std::filesystem::exists(path, ec)) continue;
+        // RTLD_GLOBAL: OpenMPI's own plugins resolve symbols of libmpi loaded through the module.
+        void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL);
+        if (!handle) {
+            const char* why = dlerror();
+            throw_data("launched by mpirun/srun, but the MPI module {} cannot be loaded ({})", path.string(),
+                       why ? why : "unknown reason");
+        }
+        const auto entry = reinterpret_cast<MccMpiApiEntry>(dlsym(handle, MCC_MPI_API_SYMBOL));
+        const MccMpiApi* api = entry ? entry() : nullptr;
+        if (!api || api->version != MCC_MPI_API_VERSION)
+            throw_data("launched by mpirun/srun, but {} is not this version's MPI module", path.string());
+        return api;  // stays loaded until the process ends
+    }
+    throw_data("launched by mpirun/srun, but the MPI module {} is missing (looked in {} and {})",
+               MCC_MPI_MODULE_FILE, candidates[0].parent_path().string(), candidates[1].parent_path().string());
+}
+#endif
 }  // namespace
 
 MpiSession::MpiSession([[maybe_unused]] int* argc, [[maybe_unused]] char*** argv) {
 #ifdef MCC_HAVE_MPI
     if (!launched_by_mpi()) return;
-    int provided = 0;
-    MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
-    MPI_Comm_rank(MPI_COMM_WORLD, &g_rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &g_size);
-    g_active = true;
+    const MccMpiApi* api = load_mpi_module();
+    api->init(argc, argv, &g_rank, &g_size);
+    g_mpi = api;
 #endif
 }
 
 MpiSession::~MpiSession() {
-#ifdef MCC_HAVE_MPI
-    if (g_active) MPI_Finalize();
-#endif
+    if (g_mpi) g_mpi->finalize();
 }
 
 int MpiSession::rank() { return g_rank; }
 int MpiSession::size() { return g_size; }
-bool MpiSession::active() { return g_active; }
+bool MpiSession::active() { return g_mpi != nullptr; }
 
 void MpiSession::abort(int status) {
-#ifdef MCC_HAVE_MPI
-    if (g_active) MPI_Abort(MPI_COMM_WORLD, status);
-#endif
+    if (g_mpi) g_mpi->abort(status);
     std::exit(status);
 }
 
-void MpiSession::send_bytes([[maybe_unused]] int dest, [[maybe_unused]] const std::vector<unsigned char>& bytes) {
-#ifdef MCC_HAVE_MPI
-    const unsigned long long n = bytes.size();
-    MPI_Send(&n, 1, MPI_UNSIGNED_LONG_LONG, dest, 0, MPI_COMM_WORLD);
-    // Large partials go in pieces below INT_MAX bytes.
-    constexpr std::size_t piece = 1u << 30;
-    for (std::size_t off = 0; off < bytes.size(); off += piece) {
-        const std::size_t len = std::min(piece, bytes.size() - off);
-        MPI_Send(bytes.data() + off, static_cast<int>(len), MPI_UNSIGNED_CHAR, dest, 1, MPI_COMM_WORLD);
-    }
-#else
-    throw InternalError("MPI send without MPI support");
-#endif
+void MpiSession::send_bytes(int dest, const std::vector<unsigned char>& bytes) {
+    if (!g_mpi) throw InternalError("MPI send without MPI");
+    g_mpi->send_bytes(dest, bytes.data(), bytes.size());
 }
 
-std::vector<unsigned char> MpiSession::receive_bytes([[maybe_unused]] int source) {
-#ifdef MCC_HAVE_MPI
-    // Poll politely instead of MPI_Recv's busy wait: rank 0 may share its cores with worker
-    // threads that are still computing.
-    for (int ready = 0;;) {
-        MPI_Iprobe(source, 0, MPI_COMM_WORLD, &ready, MPI_STATUS_IGNORE);
-        if (ready) break;
-        std::this_thread::sleep_for(std::chrono::microseconds(50));
-    }
-    unsigned long long n = 0;
-    MPI_Recv(&n, 1, MPI_UNSIGNED_LONG_LONG, source, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-    std::vector<unsigned char> bytes(n);
-    constexpr std::size_t piece = 1u << 30;
-    for (std::size_t off = 0; off < bytes.size(); off += piece) {
-        const std::size_t len = std::min(piece, bytes.size() - off);
-        MPI_Recv(bytes.data() + off, static_cast<int>(len), MPI_UNSIGNED_CHAR, source, 1, MPI_COMM_WORLD,
-                 MPI_STATUS_IGNORE);
-    }
+std::vector<unsigned char> MpiSession::receive_bytes(int source) {
+    if (!g_mpi) throw InternalError("MPI receive without MPI");
+    std::vector<unsigned char> bytes(g_mpi->receive_size(source));
+    g_mpi->receive_data(source, bytes.data(), bytes.size());
     return bytes;
-#else
-    throw InternalError("MPI receive without MPI support");
-#endif
 }
 
-double MpiSession::sum_all(double value) {
-#ifdef MCC_HAVE_MPI
-    if (!g_active) return value;
-    double out = 0;
-    MPI_Allreduce(&value, &out, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
-    return out;
-#else
-    return value;
-#endif
-}
+double MpiSession::sum_all(double value) { return g_mpi ? g_mpi->sum_double(value) : value; }
 
 }  // namespace mcc

@@ -1,4 +1,5 @@
 // The process's place in an MPI job (rank 0 of 1 without MPI). Created once in main().
+// MPI itself lives in a module loaded only under mpirun/srun (pass/mpi_module_api.hpp).
 #pragma once
 #include <cstddef>
 #include <vector>
@@ -7,7 +8,9 @@ namespace mcc {
 
 class MpiSession {
 public:
-    MpiSession(int* argc, char*** argv);  // MPI_Init_thread when built with MPI and launched by mpirun/srun
+    // MPI_Init_thread when built with MPI and launched by mpirun/srun; throws DataError when
+    // the MPI module cannot be loaded then.
+    MpiSession(int* argc, char*** argv);
     ~MpiSession();
     MpiSession(const MpiSession&) = delete;
     MpiSession& operator=(const MpiSession&) = delete;

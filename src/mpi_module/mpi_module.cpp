@@ -1,0 +1,68 @@
+// mcc-entropy's MPI module: every call into MPI, behind the C table of pass/mpi_module_api.hpp.
+// Built as a separate shared module (not part of mcc_core) so that only MPI runs load libmpi.
+#include <mpi.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <thread>
+
+#include "pass/mpi_module_api.hpp"
+
+namespace {
+
+// Large partials go in pieces below INT_MAX bytes.
+constexpr unsigned long long kPiece = 1ull << 30;
+
+void init(int* argc, char*** argv, int* rank, int* size) {
+    int provided = 0;
+    MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
+    MPI_Comm_rank(MPI_COMM_WORLD, rank);
+    MPI_Comm_size(MPI_COMM_WORLD, size);
+}
+
+void finalize() { MPI_Finalize(); }
+
+void abort_all(int status) { MPI_Abort(MPI_COMM_WORLD, status); }
+
+void send_bytes(int dest, const unsigned char* data, unsigned long long size) {
+    MPI_Send(&size, 1, MPI_UNSIGNED_LONG_LONG, dest, 0, MPI_COMM_WORLD);
+    for (unsigned long long off = 0; off < size; off += kPiece) {
+        const unsigned long long len = std::min(kPiece, size - off);
+        MPI_Send(data + off, static_cast<int>(len), MPI_UNSIGNED_CHAR, dest, 1, MPI_COMM_WORLD);
+    }
+}
+
+unsigned long long receive_size(int source) {
+    // Poll politely instead of MPI_Recv's busy wait: rank 0 may share its cores with worker
+    // threads that are still computing.
+    for (int ready = 0;;) {
+        MPI_Iprobe(source, 0, MPI_COMM_WORLD, &ready, MPI_STATUS_IGNORE);
+        if (ready) break;
+        std::this_thread::sleep_for(std::chrono::microseconds(50));
+    }
+    unsigned long long size = 0;
+    MPI_Recv(&size, 1, MPI_UNSIGNED_LONG_LONG, source, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    return size;
+}
+
+void receive_data(int source, unsigned char* data, unsigned long long size) {
+    for (unsigned long long off = 0; off < size; off += kPiece) {
+        const unsigned long long len = std::min(kPiece, size - off);
+        MPI_Recv(data + off, static_cast<int>(len), MPI_UNSIGNED_CHAR, source, 1, MPI_COMM_WORLD,
+                 MPI_STATUS_IGNORE);
+    }
+}
+
+double sum_double(double value) {
+    double out = 0;
+    MPI_Allreduce(&value, &out, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+    return out;
+}
+
+constexpr MccMpiApi kApi{MCC_MPI_API_VERSION, init,         finalize,  abort_all, send_bytes,
+                         receive_size,        receive_data, sum_double};
+
+}  // namespace
+
+extern "C" __attribute__((visibility("default"))) const MccMpiApi* mcc_mpi_api(void) { return &kApi; }
