@@ -19,31 +19,25 @@ namespace mcc {
 
 namespace {
 
-struct LoadedNetcdf {
-    NetcdfApi api{};
-    std::string error;  // empty when loaded
-};
-
 template <class Fn>
 bool resolve(void* handle, const char* name, Fn*& fn, std::string& error) {
     void* symbol = dlsym(handle, name);
     if (!symbol) {
-        if (error.empty()) error = std::string(MCC_NETCDF_SONAME) + " has no " + name;
+        error = std::string(" has no ") + name;
         return false;
     }
     fn = reinterpret_cast<Fn*>(symbol);
     return true;
 }
 
-LoadedNetcdf load_netcdf() {
-    LoadedNetcdf out;
-    void* handle = dlopen(MCC_NETCDF_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!handle && std::string_view(MCC_NETCDF_PATH) != MCC_NETCDF_SONAME)
-        handle = dlopen(MCC_NETCDF_PATH, RTLD_NOW | RTLD_LOCAL);
+}  // namespace
+
+NetcdfLoad load_netcdf_library(const char* library) {
+    NetcdfLoad out;
+    void* handle = dlopen(library, RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
         const char* why = dlerror();
-        out.error = std::string("cannot load the NetCDF library ") + MCC_NETCDF_SONAME + " (" +
-                    (why ? why : "not found") + ")";
+        out.error = std::string("cannot load the NetCDF library ") + library + " (" + (why ? why : "not found") + ")";
         return out;
     }
     // The library stays loaded until the process ends.
@@ -59,14 +53,24 @@ LoadedNetcdf load_netcdf() {
                     resolve(handle, "nc_inq_vartype", a.inq_vartype, e) &&
                     resolve(handle, "nc_inq_vardimid", a.inq_vardimid, e) &&
                     resolve(handle, "nc_get_vara_double", a.get_vara_double, e);
-    if (!ok) dlclose(handle);
+    if (!ok) {
+        out.error = std::string("the NetCDF library ") + library + out.error;
+        out.api = {};
+        dlclose(handle);
+    }
     return out;
 }
 
-}  // namespace
-
 const NetcdfApi& netcdf_api(const std::string& path) {
-    static const LoadedNetcdf loaded = load_netcdf();  // thread-safe, once per process
+    static const NetcdfLoad loaded = [] {  // thread-safe, once per process
+        NetcdfLoad first = load_netcdf_library(MCC_NETCDF_SONAME);
+        // The directory libnetcdf was found in at build time, when the loader's path lacks it.
+        if (!first.error.empty() && std::string_view(MCC_NETCDF_PATH) != MCC_NETCDF_SONAME) {
+            NetcdfLoad second = load_netcdf_library(MCC_NETCDF_PATH);
+            if (second.error.empty()) return second;
+        }
+        return first;
+    }();
     if (!loaded.error.empty()) throw_data("{}: {}", path, loaded.error);
     return loaded.api;
 }

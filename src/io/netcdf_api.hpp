@@ -26,9 +26,17 @@ struct NetcdfApi {
     decltype(&::nc_get_vara_double) get_vara_double;
 };
 
-// Loads libnetcdf once per process (thread-safe) and returns its function table.
-// Throws DataError naming `path` (the file that needed it) and the library when it cannot
-// be loaded or lacks a function.
+// Loads libnetcdf (the SONAME found at configure time) once per process (thread-safe) and
+// returns its function table. Throws DataError naming `path` (the file that needed it) and the
+// library when it cannot be loaded or lacks a function.
 const NetcdfApi& netcdf_api(const std::string& path);
+
+// The loading step itself, for a given library name (dlopen's search rules): the table, or
+// the reason it failed, one line naming the library.
+struct NetcdfLoad {
+    NetcdfApi api{};
+    std::string error;  // empty when loaded
+};
+NetcdfLoad load_netcdf_library(const char* library);
 
 }  // namespace mcc

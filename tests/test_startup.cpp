@@ -1,0 +1,84 @@
+// Start-up cost: libnetcdf and libmpi are not linked into mcc-entropy but loaded when needed
+// (io/netcdf_api.cpp on the first NetCDF file, the MPI module under mpirun/srun), and each
+// loading failure is one clear error line.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include <fmt/format.h>
+#include <netcdf.h>
+
+#include "core/error.hpp"
+#include "io/netcdf_api.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CommandResult {
+    int status = -1;
+    std::string output;
+};
+
+CommandResult run_command(const std::string& cmd) {
+    CommandResult r;
+    FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+    if (!p) return r;
+    char buf[512];
+    while (fgets(buf, sizeof buf, p)) r.output += buf;
+    const int status = pclose(p);
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+}  // namespace
+
+TEST(Startup, ExecutableLinksNeitherNetcdfNorMpi) {
+    const CommandResult r = run_command(fmt::format("ldd '{}'", MCC_BINARY));
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("libc.so"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("libnetcdf"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("libhdf5"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("libmpi"), std::string::npos) << r.output;
+}
+
+TEST(Startup, NetcdfLoadsOnDemandWithEveryFunction) {
+    const mcc::NetcdfApi& nc = mcc::netcdf_api("test.nc");
+    ASSERT_NE(nc.strerror, nullptr);
+    EXPECT_EQ(std::string(nc.strerror(NC_ENOTVAR)), "NetCDF: Variable not found");
+    for (const void* fn : {reinterpret_cast<const void*>(nc.open), reinterpret_cast<const void*>(nc.close),
+                           reinterpret_cast<const void*>(nc.get_vara_double)})
+        EXPECT_NE(fn, nullptr);
+    // Loaded once: the same table on every call.
+    EXPECT_EQ(&mcc::netcdf_api("other.nc"), &nc);
+}
+
+TEST(Startup, NetcdfLoadFailuresNameTheLibrary) {
+    const auto missing = mcc::load_netcdf_library("libmcc-no-such-netcdf.so.0");
+    EXPECT_NE(missing.error.find("cannot load the NetCDF library libmcc-no-such-netcdf.so.0"), std::string::npos)
+        << missing.error;
+    EXPECT_EQ(missing.api.open, nullptr);
+    const auto wrong = mcc::load_netcdf_library("libm.so.6");  // loads, but is not NetCDF
+    EXPECT_EQ(wrong.error, "the NetCDF library libm.so.6 has no nc_open");
+    EXPECT_EQ(wrong.error.find('\n'), std::string::npos);
+}
+
+#ifdef MCC_HAVE_MPI
+TEST(Startup, MissingMpiModuleUnderALauncherIsOneErrorLine) {
+    // A copy of the executable without the module beside it, in an environment that looks
+    // like mpirun's: exit 1 with one line naming the module.
+    const fs::path dir = fs::temp_directory_path() / fmt::format("mcc-startup-{}", ::getpid());
+    fs::create_directories(dir);
+    fs::copy_file(MCC_BINARY, dir / "mcc-entropy", fs::copy_options::overwrite_existing);
+    const CommandResult r = run_command(fmt::format("OMPI_COMM_WORLD_SIZE=2 '{}' --version", (dir / "mcc-entropy").string()));
+    fs::remove_all(dir);
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_EQ(r.output.find("mcc-entropy: error: launched by mpirun/srun, but the MPI module libmcc_mpi.so is missing"),
+              0u)
+        << r.output;
+    EXPECT_EQ(r.output.find('\n'), r.output.size() - 1) << r.output;
+}
+#endif
