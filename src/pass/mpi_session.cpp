@@ -19,6 +19,7 @@ int g_rank = 0;
 int g_size = 1;
 const MccMpiApi* g_mpi = nullptr;  // set when MPI was initialised
 
+#ifdef MCC_HAVE_MPI
 // Launched by mpirun/srun? Without a launcher we stay a plain process, so the same binary runs
 // on a laptop with no MPI runtime set up.
 bool launched_by_mpi() {
@@ -27,7 +28,6 @@ bool launched_by_mpi() {
     return false;
 }
 
-#ifdef MCC_HAVE_MPI
 // The module sits next to the executable (build tree), or where `cmake --install` puts it
 // relative to the installed executable (MCC_MPI_MODULE_INSTALL_DIR, relative to bin/).
 const MccMpiApi* load_mpi_module() {
