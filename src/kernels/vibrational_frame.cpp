@@ -1,6 +1,7 @@
 #include "kernels/vibrational_frame.hpp"
 
 #include <cmath>
+#include <utility>
 
 #include "core/error.hpp"
 #include "kernels/axes.hpp"
@@ -361,7 +362,7 @@ void accumulate_vibrational(const VibrationalPlan& plan, Frame& frame, std::size
         MatrixMean& acc = out.slots[s];
         ++acc.count;
         if (acc.count == 1) {
-            acc.mean = gm.mean[s];
+            acc.mean = std::move(gm.mean[s]);
             continue;
         }
         running_mean_step(acc.mean.data(), gm.mean[s].data(), acc.mean.size(), static_cast<double>(acc.count));
