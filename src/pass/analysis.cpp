@@ -198,6 +198,9 @@ RunResults run_analysis(const Options& o) {
     RunResults results;
     StageRecorder stages;
 
+    // RDKit (symmetry numbers, needed after the pass, on the reporting rank) loads meanwhile.
+    if (MpiSession::is_root()) start_loading_symmetry_module();
+
     // --- static setup: no frame is read except one for stereo perception
     stages.start("setup");
     Input in = open_input(o);

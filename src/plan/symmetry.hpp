@@ -25,6 +25,11 @@ struct SymmetryInfo {
 SymmetryInfo molecule_symmetry(const Topology& top, const std::vector<int>& atoms,
                                const std::vector<float>& positions);
 
+// Starts loading the RDKit module on a background thread (a no-op when already started), so
+// that the dynamic loader's work overlaps with reading frames. The functions above wait for
+// it; a loading error is reported by them.
+void start_loading_symmetry_module();
+
 // Every group's representative molecule (groups[g].molecules[0]); key = group id.
 std::map<int, SymmetryInfo> group_symmetry(const Topology& top, const Structure& s,
                                            const std::vector<float>& positions);
