@@ -1,10 +1,9 @@
-// Symmetry numbers through the RDKit module: loaded once per process, on first use or in
-// the background as soon as a run knows it will need it (start_loading_symmetry_module).
+// Symmetry numbers through the RDKit module, loaded once per process on first use (the
+// analysis calls them from a background thread during the frame pass).
 #include "plan/symmetry.hpp"
 
 #include <cstring>
 #include <exception>
-#include <future>
 #include <mutex>
 
 #include "core/error.hpp"
@@ -18,7 +17,6 @@ struct ModuleSlot {
     std::once_flag once;
     const SymmetryModule* module = nullptr;
     std::exception_ptr error;
-    std::future<void> background;  // joined at exit at the latest
 };
 
 ModuleSlot& slot() {
@@ -50,11 +48,6 @@ const SymmetryModule& symmetry_module() {
 }
 
 }  // namespace
-
-void start_loading_symmetry_module() {
-    ModuleSlot& s = slot();
-    if (!s.background.valid()) s.background = std::async(std::launch::async, load_once);
-}
 
 SymmetryInfo molecule_symmetry(const Topology& top, const std::vector<int>& atoms,
                                const std::vector<float>& positions) {

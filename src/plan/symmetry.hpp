@@ -19,16 +19,13 @@ struct SymmetryInfo {
     int n_heavy = 0;      // RDKit heavy-atom count (for messages and tests)
 };
 
+// Both load the RDKit module (src/plan/symmetry_module.hpp) on first use, once per process.
+
 // One molecule: `atoms` are ascending indices into `top` (the fragment itself, not its index
 // range); `positions` holds 3*top.n_atoms() float32 coordinates (Angstrom) of any frame (only
 // the handedness of stereo centres is taken from it).
 SymmetryInfo molecule_symmetry(const Topology& top, const std::vector<int>& atoms,
                                const std::vector<float>& positions);
-
-// Starts loading the RDKit module on a background thread (a no-op when already started), so
-// that the dynamic loader's work overlaps with reading frames. The functions above wait for
-// it; a loading error is reported by them.
-void start_loading_symmetry_module();
 
 // Every group's representative molecule (groups[g].molecules[0]); key = group id.
 std::map<int, SymmetryInfo> group_symmetry(const Topology& top, const Structure& s,
