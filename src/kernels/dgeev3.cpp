@@ -1252,12 +1252,19 @@ void dgeev3_library(const double a_in[9], double wr[3], double wi[3], double vr[
     double a[9];
     for (int q = 0; q < 9; ++q) a[q] = a_in[q];
     const int lwork = dgeev3_workspace();
-    std::vector<double> work(static_cast<std::size_t>(lwork));
+    constexpr int stack_work = 512;  // the queried size is 390 with reference LAPACK 3.11
+    double stack_buffer[stack_work];
+    std::vector<double> heap_buffer;
+    double* work = stack_buffer;
+    if (lwork > stack_work) {
+        heap_buffer.resize(static_cast<std::size_t>(lwork));
+        work = heap_buffer.data();
+    }
     const char jobvl = 'N', jobvr = 'V';
     const int n = 3, ldvl = 1, ldvr = 3;
     double vl = 0.0;
     int info = 0;
-    dgeev_(&jobvl, &jobvr, &n, a, &n, wr, wi, &vl, &ldvl, vr, &ldvr, work.data(), &lwork, &info);
+    dgeev_(&jobvl, &jobvr, &n, a, &n, wr, wi, &vl, &ldvl, vr, &ldvr, work, &lwork, &info);
     if (info != 0)
         throw_data("eigenvalues did not converge (LAPACK dgeev info {}) for a 3x3 matrix", info);
 }
