@@ -637,7 +637,21 @@ bool dgebal(Mat a, int& ilo, int& ihi, double scale[3]) {
     }
     for (int i = k; i <= l; ++i) scale[i - 1] = 1.0;
 
-    // Balance the submatrix in rows k to l.
+    // Balance the submatrix in rows k to l. When that block is symmetric every row norm equals
+    // its column norm (the same values summed in the same order), so dgebal's test
+    // c + r >= 0.95 (c + r) leaves every row unscaled: the loop below would change nothing.
+    bool symmetric = true;
+    for (int i = k; i <= l && symmetric; ++i)
+        for (int j = k; j < i; ++j)
+            if (a(i, j) != a(j, i)) {
+                symmetric = false;
+                break;
+            }
+    if (symmetric) {
+        ilo = k;
+        ihi = l;
+        return true;
+    }
     constexpr double sclfac = 2.0, factor = 0.95;
     const double sfmin1 = safe_min / precision;
     const double sfmax1 = 1.0 / sfmin1;
