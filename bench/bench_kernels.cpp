@@ -14,6 +14,7 @@
 
 #include "core/options.hpp"
 #include "io/formats.hpp"
+#include "kernels/dgeev3.hpp"
 #include "kernels/lapack_eigen.hpp"
 #include "kernels/neighbours.hpp"
 #include "kernels/vibrational_frame.hpp"
@@ -59,6 +60,39 @@ void BM_Eig3(benchmark::State& state) {
     for (auto _ : state) benchmark::DoNotOptimize(mcc::lapack::eig3(t));
 }
 BENCHMARK(BM_Eig3);
+
+// The 3x3 dgeev without the memo: the C++ transcription against the library call, cycling
+// through 64 random inertia-like symmetric tensors.
+std::vector<std::array<double, 9>> random_symmetric_tensors() {
+    std::mt19937_64 rng(11);
+    std::uniform_real_distribution<double> u(-1.0, 1.0);
+    std::vector<std::array<double, 9>> out(64);
+    for (auto& a : out) {
+        for (int i = 0; i < 3; ++i)
+            for (int j = 0; j <= i; ++j) {
+                const double v = i == j ? 2.0 + u(rng) : 0.3 * u(rng);
+                a[static_cast<std::size_t>(i + 3 * j)] = a[static_cast<std::size_t>(j + 3 * i)] = v;
+            }
+    }
+    return out;
+}
+
+template <bool Port>
+void BM_Dgeev3(benchmark::State& state) {
+    const auto tensors = random_symmetric_tensors();
+    double wr[3], wi[3], vr[9];
+    std::size_t k = 0;
+    for (auto _ : state) {
+        const double* a = tensors[k++ % tensors.size()].data();
+        if constexpr (Port)
+            benchmark::DoNotOptimize(mcc::lapack::detail::dgeev3_port(a, wr, wi, vr));
+        else
+            mcc::lapack::detail::dgeev3_library(a, wr, wi, vr);
+        benchmark::DoNotOptimize(vr);
+    }
+}
+BENCHMARK(BM_Dgeev3<true>)->Name("BM_Dgeev3Port");
+BENCHMARK(BM_Dgeev3<false>)->Name("BM_Dgeev3Library");
 
 struct DnaCase {
     mcc::Topology topology;

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <thread>
 
 #include "pass/executor.hpp"
 
@@ -84,4 +85,26 @@ TEST(Executor, WorkerErrorPropagates) {
         if (c.begin >= 50) throw DataError("frame broken");
     };
     EXPECT_THROW(run_chunk_job<SumPartial>(reader, make_frame_chunks(100), 2, job), DataError);
+}
+
+// The hook for background work runs once, on the calling thread, whatever the worker count,
+// also when there is nothing to do (the analysis waits for what it started there).
+TEST(Executor, WorkersStartedHookRunsOnceOnTheCallingThread) {
+    CountingReader reader(40);
+    for (std::size_t n_frames : {std::size_t{0}, std::size_t{1}, std::size_t{40}}) {
+        for (int threads : {1, 2, 3}) {
+            auto job = summing_job();
+            int calls = 0;
+            std::thread::id caller;
+            job.on_workers_started = [&] {
+                ++calls;
+                caller = std::this_thread::get_id();
+            };
+            const auto total = run_chunk_job<SumPartial>(reader, make_frame_chunks(n_frames), threads, job);
+            ASSERT_TRUE(total.has_value());
+            EXPECT_EQ(total->frames.size(), n_frames);
+            EXPECT_EQ(calls, 1) << n_frames << " frames, " << threads << " threads";
+            EXPECT_EQ(caller, std::this_thread::get_id());
+        }
+    }
 }

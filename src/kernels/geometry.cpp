@@ -180,7 +180,22 @@ Vec3 center_of_mass(const float* xyz, const double* masses, std::size_t n) {
 }
 
 Mat3 mda_inertia_tensor(const float* xyz, const double* masses, std::size_t n, const Vec3& com) {
-    std::vector<double> xx(n), yy(n), zz(n), xy(n), xz(n), yz(n);
+    // Six per-atom term arrays (summed pairwise like NumPy); on the stack for the usual
+    // molecule or residue sizes, as this runs for every group of every frame.
+    constexpr std::size_t stack_atoms = 128;
+    double stack_terms[6 * stack_atoms];
+    std::vector<double> heap_terms;
+    double* terms = stack_terms;
+    if (n > stack_atoms) {
+        heap_terms.resize(6 * n);
+        terms = heap_terms.data();
+    }
+    double* xx = terms;
+    double* yy = terms + n;
+    double* zz = terms + 2 * n;
+    double* xy = terms + 3 * n;
+    double* xz = terms + 4 * n;
+    double* yz = terms + 5 * n;
     for (std::size_t i = 0; i < n; ++i) {
         const double x = static_cast<double>(xyz[3 * i]) - com[0];
         const double y = static_cast<double>(xyz[3 * i + 1]) - com[1];
@@ -194,12 +209,12 @@ Mat3 mda_inertia_tensor(const float* xyz, const double* masses, std::size_t n, c
         yz[i] = m * y * z;
     }
     Mat3 t{};
-    t[0][0] = numpy_sum(xx);
-    t[0][1] = t[1][0] = -numpy_sum(xy);
-    t[0][2] = t[2][0] = -numpy_sum(xz);
-    t[1][1] = numpy_sum(yy);
-    t[1][2] = t[2][1] = -numpy_sum(yz);
-    t[2][2] = numpy_sum(zz);
+    t[0][0] = numpy_sum(xx, n);
+    t[0][1] = t[1][0] = -numpy_sum(xy, n);
+    t[0][2] = t[2][0] = -numpy_sum(xz, n);
+    t[1][1] = numpy_sum(yy, n);
+    t[1][2] = t[2][1] = -numpy_sum(yz, n);
+    t[2][2] = numpy_sum(zz, n);
     return t;
 }
 
@@ -209,14 +224,26 @@ Mat3 custom_inertia_tensor(const Vec3& center, const std::vector<Vec3>& points,
     if (weights.size() != n)
         throw_data("custom inertia tensor: {} points but {} united-atom masses (unusual atom "
                    "masses between 1.1 and 2 or above 999?)", n, weights.size());
-    std::vector<Vec3> r(n);
-    std::vector<double> mr2(n);
+    // Per-point scratch on the stack for the usual sizes (this runs for every bead of a frame).
+    constexpr std::size_t stack_points = 64;
+    Vec3 stack_r[stack_points];
+    double stack_mr2[stack_points] = {};  // (zeroed: silences a false -Wmaybe-uninitialized)
+    std::vector<Vec3> heap_r;
+    std::vector<double> heap_mr2;
+    Vec3* r = stack_r;
+    double* mr2 = stack_mr2;
+    if (n > stack_points) {
+        heap_r.resize(n);
+        heap_mr2.resize(n);
+        r = heap_r.data();
+        mr2 = heap_mr2.data();
+    }
     for (std::size_t j = 0; j < n; ++j) {
         r[j] = min_image(sub(points[j], center), box);
         const double r2 = (r[j][0] * r[j][0] + r[j][1] * r[j][1]) + r[j][2] * r[j][2];
         mr2[j] = weights[j] * r2;
     }
-    const double trace = numpy_sum(mr2);
+    const double trace = numpy_sum(mr2, n);
     Mat3 t{};
     for (std::size_t a = 0; a < 3; ++a)
         for (std::size_t b = 0; b < 3; ++b) {

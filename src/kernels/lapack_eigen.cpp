@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "kernels/dgeev3.hpp"
 
 extern "C" void dgeev_(const char* jobvl, const char* jobvr, const int* n, double* a,
                        const int* lda, double* wr, double* wi, double* vl, const int* ldvl,
@@ -45,23 +46,6 @@ void run_dgeev(std::vector<double>& a_colmajor, int n, bool vectors, std::vector
 }  // namespace
 
 namespace {
-
-// dgeev's optimal workspace for a 3x3 matrix with right eigenvectors. It depends only on the
-// order and ilaenv's block sizes, never on the values, so it is queried once (per process)
-// and passed as NumPy passes the queried value: the same lwork, the same code paths, the
-// same bits.
-int eig3_workspace() {
-    static const int lwork = [] {
-        const char jobvl = 'N', jobvr = 'V';
-        const int n = 3, ldvl = 1, ldvr = 3, query_size = -1;
-        double a[9] = {}, wr[3], wi[3], vr[9], vl = 0.0, query = 0.0;
-        int info = 0;
-        dgeev_(&jobvl, &jobvr, &n, a, &n, wr, wi, &vl, &ldvl, vr, &ldvr, &query, &query_size, &info);
-        if (info != 0) throw_data("LAPACK dgeev workspace query failed (info {})", info);
-        return std::max(1, static_cast<int>(query));
-    }();
-    return lwork;
-}
 
 // The last few decompositions of this thread. The frame kernel often diagonalises the very
 // same tensor twice in a row (e.g. a water's principal axes for the translation and again
@@ -109,21 +93,9 @@ Eigen3 dgeev3(const geom::Mat3& m) {
     double a[9], wr[3], wi[3], vr[9];
     for (std::size_t r = 0; r < 3; ++r)
         for (std::size_t c = 0; c < 3; ++c) a[c * 3 + r] = m[r][c];
-    constexpr int max_work = 512;
-    const int lwork = eig3_workspace();
-    double stack_work[max_work];
-    std::vector<double> heap_work;
-    double* work = stack_work;
-    if (lwork > max_work) {
-        heap_work.resize(static_cast<std::size_t>(lwork));
-        work = heap_work.data();
-    }
-    const char jobvl = 'N', jobvr = 'V';
-    const int n = 3, ldvl = 1, ldvr = 3;
-    double vl = 0.0;
-    int info = 0;
-    dgeev_(&jobvl, &jobvr, &n, a, &n, wr, wi, &vl, &ldvl, vr, &ldvr, work, &lwork, &info);
-    if (info != 0) throw_data("eigenvalues did not converge (LAPACK dgeev info {}) for a 3x3 matrix", info);
+    // The transcription of dgeev's path gives the library's bits; the library itself handles
+    // the branches it does not cover.
+    if (!detail::dgeev3_port(a, wr, wi, vr)) detail::dgeev3_library(a, wr, wi, vr);
     Eigen3 e;
     for (std::size_t j = 0; j < 3; ++j) {
         e.values[j] = {wr[j], wi[j]};

@@ -1,7 +1,8 @@
 // Eigen-decompositions through LAPACK dgeev, called exactly as NumPy 1.24 calls it
 // (column-major copy of the mathematical matrix, workspace query first). The reference's
 // axes depend on dgeev's eigenvector signs, and its near-zero eigenvalues on dgeev's
-// arithmetic, so no other solver is used here.
+// arithmetic, so no other solver is used here. eig3 runs a bit-identical C++ transcription of
+// dgeev's 3x3 path (kernels/dgeev3.hpp) and calls the library only for inputs it declines.
 #pragma once
 #include <array>
 #include <complex>

@@ -1,6 +1,7 @@
 #include "kernels/vibrational_frame.hpp"
 
 #include <cmath>
+#include <utility>
 
 #include "core/error.hpp"
 #include "kernels/axes.hpp"
@@ -73,6 +74,9 @@ struct BeadVectors {
 struct GroupFrameMeans {
     std::vector<std::vector<double>> mean;  // per slot, within this frame
     std::vector<long> count;
+    // Set while a one-molecule group is processed: its frame mean is its only outer product,
+    // so that goes straight into the running mean over frames (same operations, no copy).
+    VibrationalPartial* direct = nullptr;
 };
 
 // acc[i] <- acc[i] + (x[i] - acc[i]) / n: the reference's running-mean step, element by
@@ -97,8 +101,8 @@ __attribute__((target_clones("avx2", "default"))) void outer_mean_step(double* m
 
 void add_outer(GroupFrameMeans& gm, int slot, const std::vector<double>& flat) {
     const std::size_t n = flat.size();
-    auto& m = gm.mean[static_cast<std::size_t>(slot)];
-    long& c = gm.count[static_cast<std::size_t>(slot)];
+    auto& m = gm.direct ? gm.direct->slots[static_cast<std::size_t>(slot)].mean : gm.mean[static_cast<std::size_t>(slot)];
+    long& c = gm.direct ? gm.direct->slots[static_cast<std::size_t>(slot)].count : gm.count[static_cast<std::size_t>(slot)];
     ++c;
     if (c == 1) {
         m.resize(n * n);
@@ -353,6 +357,7 @@ void accumulate_vibrational(const VibrationalPlan& plan, Frame& frame, std::size
     gm.mean.resize(plan.slot_dims.size());
     gm.count.assign(plan.slot_dims.size(), 0);
     for (const VibrationalGroupPlan& g : plan.groups) {
+        gm.direct = g.molecules.size() == 1 ? &out : nullptr;
         for (int m : g.molecules) kernel.molecule(plan.molecules[static_cast<std::size_t>(m)], g.slots, gm);
     }
     // Running mean over frames of the per-frame group means (reference serial reducer).
@@ -361,7 +366,7 @@ void accumulate_vibrational(const VibrationalPlan& plan, Frame& frame, std::size
         MatrixMean& acc = out.slots[s];
         ++acc.count;
         if (acc.count == 1) {
-            acc.mean = gm.mean[s];
+            acc.mean = std::move(gm.mean[s]);
             continue;
         }
         running_mean_step(acc.mean.data(), gm.mean[s].data(), acc.mean.size(), static_cast<double>(acc.count));

@@ -3,6 +3,8 @@
 // the conformational analysis and the entropy arithmetic, with per-stage timings.
 #include "pass/analysis.hpp"
 
+#include <future>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -198,6 +200,7 @@ RunResults run_analysis(const Options& o) {
     RunResults results;
     StageRecorder stages;
 
+
     // --- static setup: no frame is read except one for stereo perception
     stages.start("setup");
     Input in = open_input(o);
@@ -208,6 +211,21 @@ RunResults run_analysis(const Options& o) {
     plans.vibrational = build_vibrational_plan(in.topology, plans.structure, o);
     plans.neighbours = build_neighbour_plan(in.topology, plans.structure, o);
     if (auto notice = water_entropy_notice(o, in.topology, plans.structure)) results.warnings.push_back(*notice);
+    // Symmetry numbers depend on the topology and the first frame only (stereo tags from 3-D):
+    // on the reporting rank a background thread loads RDKit and computes them during the pass.
+    std::vector<float> first_positions;
+    if (MpiSession::is_root()) {
+        Frame first;
+        in.reader->read(frames.front(), first);
+        first_positions = std::move(first.positions);
+    }
+    std::future<std::map<int, SymmetryInfo>> symmetry_task;
+    auto start_symmetry = [&] {
+        if (!MpiSession::is_root() || symmetry_task.valid()) return;
+        symmetry_task = std::async(std::launch::async, [&in, &plans, &first_positions] {
+            return group_symmetry(in.topology, plans.structure, first_positions);
+        });
+    };
     stages.stop();
 
     // --- pass 1: every frame-dependent computation, chunk partials merged in chunk order
@@ -216,9 +234,9 @@ RunResults run_analysis(const Options& o) {
     Progress progress(frames.size(), o.quiet || !MpiSession::is_root());
     const auto chunks = make_frame_chunks(frames.size());
     double merge_seconds = 0.0;
-    const auto merged = run_chunk_job<FramePartial>(
-        *in.reader, chunks, worker_threads(o),
-        frame_pass_job(plans, frames, in.reference_in_memory, progress, merge_seconds));
+    auto job = frame_pass_job(plans, frames, in.reference_in_memory, progress, merge_seconds);
+    job.on_workers_started = start_symmetry;
+    const auto merged = run_chunk_job<FramePartial>(*in.reader, chunks, worker_threads(o), job);
     progress.finish();
     const double pass_wall = wall_seconds() - pass_wall_start;
     const double pass_cpu = MpiSession::sum_all(process_cpu_seconds() - pass_cpu_start);
@@ -236,9 +254,8 @@ RunResults run_analysis(const Options& o) {
     stages.start("entropy");
     VibrationalResult vibrational =
         finish_vibrational(plans.vibrational, merged->vibrational, conformational.flexible);
-    Frame first;
-    in.reader->read(frames.front(), first);  // stereo tags of the symmetry numbers come from 3-D
-    const auto symmetry = group_symmetry(in.topology, plans.structure, first.positions);
+    start_symmetry();  // (already running unless the pass had no worker)
+    const auto symmetry = symmetry_task.get();
     std::vector<std::string> orientational_warnings;
     const auto orientational =
         finish_orientational(plans.neighbours, merged->neighbours, symmetry, orientational_warnings);

@@ -37,6 +37,10 @@ struct ChunkJob {
     std::function<Partial(ByteReader&)> unpack;
     // Called on rank 0 after each merged chunk (frames merged so far), e.g. for progress.
     std::function<void(std::size_t frames_done)> on_progress;
+    // Called once on the calling thread when this process's workers are running: work meant
+    // to overlap with the pass starts here. (A dlopen() in progress blocks the creation of new
+    // threads for its whole duration, so background loading must not start before the pool.)
+    std::function<void()> on_workers_started;
 };
 
 namespace detail {
@@ -47,9 +51,13 @@ template <class Partial>
 void run_local_chunks(const TrajectoryReader& prototype, const std::vector<FrameChunk>& chunks,
                       const std::vector<std::size_t>& indices, int threads, const ChunkJob<Partial>& job,
                       const std::function<void(std::size_t, Partial&&)>& deliver) {
-    if (indices.empty()) return;
+    auto workers_started = [&job] {
+        if (job.on_workers_started) job.on_workers_started();
+    };
+    if (indices.empty()) return workers_started();
     const std::size_t n_workers = std::min<std::size_t>(std::max(threads, 1), indices.size());
     if (n_workers == 1) {
+        workers_started();
         auto reader = prototype.clone();
         for (std::size_t i : indices) {
             Partial p = job.make();
@@ -86,6 +94,7 @@ void run_local_chunks(const TrajectoryReader& prototype, const std::vector<Frame
     std::vector<std::thread> pool;
     pool.reserve(n_workers);
     for (std::size_t w = 0; w < n_workers; ++w) pool.emplace_back(worker, prototype.clone());
+    workers_started();
     for (std::size_t slot = 0; slot < indices.size(); ++slot) {
         Partial p;
         {

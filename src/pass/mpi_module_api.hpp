@@ -1,5 +1,5 @@
-// The C function table between mcc-entropy and its MPI module (libmcc_mpi.so, built from
-// src/mpi_module/mpi_module.cpp). The executable does not link libmpi: loading OpenMPI costs
+// The C function table between mcc-entropy and its MPI module (mcc-entropy-mpi.so, built from
+// src/modules/mpi.cpp). The executable does not link libmpi: loading OpenMPI costs
 // ~10 ms per process, so the module is dlopen'ed only when the process was launched by
 // mpirun/srun (pass/mpi_session.cpp). Plain C types only, so either side can change its C++.
 #pragma once
@@ -8,7 +8,8 @@ extern "C" {
 
 // Bumped whenever the table changes; the executable refuses a module of another version.
 #define MCC_MPI_API_VERSION 1
-// The module's one exported symbol: `const MccMpiApi* mcc_mpi_api(void)`.
+// The module's file and its one exported symbol: `const MccMpiApi* mcc_mpi_api(void)`.
+#define MCC_MPI_MODULE_FILE "mcc-entropy-mpi.so"
 #define MCC_MPI_API_SYMBOL "mcc_mpi_api"
 
 struct MccMpiApi {

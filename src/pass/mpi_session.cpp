@@ -1,16 +1,10 @@
 #include "pass/mpi_session.hpp"
 
 #include <cstdlib>
-#include <filesystem>
-#include <string>
-#include <system_error>
 
 #include "core/error.hpp"
+#include "core/module_loader.hpp"
 #include "pass/mpi_module_api.hpp"
-
-#ifdef MCC_HAVE_MPI
-#include <dlfcn.h>
-#endif
 
 namespace mcc {
 
@@ -28,31 +22,18 @@ bool launched_by_mpi() {
     return false;
 }
 
-// The module sits next to the executable (build tree), or where `cmake --install` puts it
-// relative to the installed executable (MCC_MPI_MODULE_INSTALL_DIR, relative to bin/).
 const MccMpiApi* load_mpi_module() {
-    std::error_code ec;
-    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    const std::filesystem::path dir = ec ? std::filesystem::path(".") : exe.parent_path();
-    const std::filesystem::path candidates[] = {dir / MCC_MPI_MODULE_FILE,
-                                                dir / MCC_MPI_MODULE_INSTALL_DIR / MCC_MPI_MODULE_FILE};
-    for (const auto& path : candidates) {
-        if (!std::filesystem::exists(path, ec)) continue;
-        // RTLD_GLOBAL: OpenMPI's own plugins resolve symbols of libmpi loaded through the module.
-        void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL);
-        if (!handle) {
-            const char* why = dlerror();
-            throw_data("launched by mpirun/srun, but the MPI module {} cannot be loaded ({})", path.string(),
-                       why ? why : "unknown reason");
-        }
-        const auto entry = reinterpret_cast<MccMpiApiEntry>(dlsym(handle, MCC_MPI_API_SYMBOL));
-        const MccMpiApi* api = entry ? entry() : nullptr;
-        if (!api || api->version != MCC_MPI_API_VERSION)
-            throw_data("launched by mpirun/srun, but {} is not this version's MPI module", path.string());
-        return api;  // stays loaded until the process ends
+    void* entry = nullptr;
+    try {
+        // RTLD_GLOBAL: the MPI library's own plugins resolve its symbols.
+        entry = load_module_entry(MCC_MPI_MODULE_FILE, MCC_MPI_API_SYMBOL, /*global_symbols=*/true);
+    } catch (const DataError& e) {
+        throw_data("launched by mpirun/srun, but {}", e.what());
     }
-    throw_data("launched by mpirun/srun, but the MPI module {} is missing (looked in {} and {})",
-               MCC_MPI_MODULE_FILE, candidates[0].parent_path().string(), candidates[1].parent_path().string());
+    const MccMpiApi* api = reinterpret_cast<MccMpiApiEntry>(entry)();
+    if (!api || api->version != MCC_MPI_API_VERSION)
+        throw_data("launched by mpirun/srun, but {} is not this version's MPI module", MCC_MPI_MODULE_FILE);
+    return api;  // stays loaded until the process ends
 }
 #endif
 }  // namespace

@@ -19,6 +19,8 @@ struct SymmetryInfo {
     int n_heavy = 0;      // RDKit heavy-atom count (for messages and tests)
 };
 
+// Both load the RDKit module (src/plan/symmetry_module.hpp) on first use, once per process.
+
 // One molecule: `atoms` are ascending indices into `top` (the fragment itself, not its index
 // range); `positions` holds 3*top.n_atoms() float32 coordinates (Angstrom) of any frame (only
 // the handedness of stereo centres is taken from it).

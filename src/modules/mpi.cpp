@@ -1,5 +1,6 @@
 // mcc-entropy's MPI module: every call into MPI, behind the C table of pass/mpi_module_api.hpp.
-// Built as a separate shared module (not part of mcc_core) so that only MPI runs load libmpi.
+// Built as a separate shared module, mcc-entropy-mpi.so (not part of mcc_core), so that only
+// runs under mpirun/srun load libmpi.
 #include <mpi.h>
 
 #include <algorithm>
