@@ -3,6 +3,7 @@
 #include "core/numpy_sum.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -37,57 +38,146 @@ inline double shift_once(double d, double length, double half) {
     return d < -half ? d + length : d;
 }
 
+// Four doubles (GCC vector extension). Every operation is the plain IEEE operation lane by
+// lane: no FMA (the "avx2" clones below do not enable it and ISO C++ does not contract), so
+// each lane rounds exactly like the scalar reference expression it evaluates.
+// The helpers pass V4 by value; they are internal and inlined, so the note that their ABI
+// differs with and without AVX does not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
+using V4 = double __attribute__((vector_size(32)));
+constexpr std::size_t kLanes = 4;
+
+inline V4 load4(const double* p) {
+    V4 v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+inline V4 splat(double x) { return V4{x, x, x, x}; }
+inline V4 shift_once(V4 d, V4 length, V4 half) {
+    d = d > half ? d - length : d;
+    return d < -half ? d + length : d;
+}
+inline std::size_t padded(std::size_t n) { return (n + kLanes - 1) / kLanes * kLanes + kLanes; }
+
 struct RadGeometry {
     const std::vector<std::array<double, 3>>& c;
     std::array<double, 3> length;
     std::array<double, 3> half;
 
-    [[nodiscard]] std::array<double, 3> delta(std::size_t from, std::size_t to) const {
+    [[nodiscard]] double distance(std::size_t from, std::size_t to) const {
         std::array<double, 3> d{};
         for (int a = 0; a < 3; ++a) d[a] = shift_once(c[to][a] - c[from][a], length[a], half[a]);
-        return d;
+        return std::sqrt((d[0] * d[0] + d[1] * d[1]) + d[2] * d[2]);
     }
-    [[nodiscard]] double squared_distance(std::size_t from, std::size_t to) const {
-        const auto d = delta(from, to);
-        return (d[0] * d[0] + d[1] * d[1]) + d[2] * d[2];
+};
+
+// The examined candidates of one centre in (distance, id) order, as arrays padded with zeros
+// for whole 4-lane loads: raw coordinates, r, r*r and 1/(r*r) (the reference's inv_r2).
+struct RadCandidates {
+    std::vector<double> x, y, z, r, r2, inv_r2;
+    std::vector<int> id;
+    void resize(std::size_t m) {
+        for (auto* v : {&x, &y, &z, &r, &r2, &inv_r2}) v->assign(padded(m), 0.0);
+        id.resize(m);
     }
-    [[nodiscard]] double distance(std::size_t from, std::size_t to) const {
-        return std::sqrt(squared_distance(from, to));
+    void set(std::size_t k, const std::array<double, 3>& c, double dist, int which) {
+        x[k] = c[0];
+        y[k] = c[1];
+        z[k] = c[2];
+        r[k] = dist;
+        r2[k] = dist * dist;
+        inv_r2[k] = 1.0 / (dist * dist);
+        id[k] = which;
     }
 };
 
 // Scratch buffers of the RAD search, reused for every centre of a frame.
 struct RadScratch {
-    std::vector<std::pair<double, int>> found;  // (distance, id) candidates
-    std::vector<double> inv_r2;
+    std::vector<std::pair<double, int>> found;  // (distance, id), for the plain paths
+    std::vector<double> gathered_d2;            // cells path: squared distances within the bound
+    std::vector<int> gathered_id;
+    std::vector<double> dist, dist_id;          // cells path: distance < R and id (as double), padded
+    std::vector<int> slot;                      // index into dist of rank 0, 1, ...
+    RadCandidates cand;
+    std::vector<unsigned char> keep;
     std::vector<int> shell;
 };
 
-// The blocking loop over the sorted candidates (spec §3.2 step 6); the shell goes to s.shell.
-void rad_shell(const RadGeometry& g, const std::vector<std::pair<double, int>>& sorted, std::size_t limit,
-               RadScratch& s) {
-    const std::size_t m = std::min(limit, sorted.size());
-    s.inv_r2.resize(m);
-    for (std::size_t y = 0; y < m; ++y) s.inv_r2[y] = 1.0 / (sorted[y].first * sorted[y].first);
-    s.shell.clear();
+// The blocking loop (spec §3.2 step 6) over the m examined candidates: keep[y] = 1 iff no
+// closer candidate z < y blocks y. Every pair is decided by the reference's own expressions,
+// (((d2 - r_ik*r_ik) - r_ij*r_ij) / ((-2*r_ik)*r_ij)), inv_r2[y] < inv_r2[z]*cos, the skips
+// (denom == 0, r_ik > r_ij) included; closer candidates are tried four at a time, and the
+// order in which they are tried cannot change the outcome (one blocker suffices).
+__attribute__((target_clones("avx2", "default"))) void rad_keep_flags(const RadCandidates& c, std::size_t m,
+                                                                     const std::array<double, 3>& length,
+                                                                     const std::array<double, 3>& half,
+                                                                     unsigned char* keep) {
+    const V4 lx = splat(length[0]), ly = splat(length[1]), lz = splat(length[2]);
+    const V4 hx = splat(half[0]), hy = splat(half[1]), hz = splat(half[2]);
+    const V4 lane{0.0, 1.0, 2.0, 3.0};
     for (std::size_t y = 0; y < m; ++y) {
-        const auto j = static_cast<std::size_t>(sorted[y].second);
-        const double r_ij = sorted[y].first;
+        const V4 xj = splat(c.x[y]), yj = splat(c.y[y]), zj = splat(c.z[y]);
+        const V4 r_ij = splat(c.r[y]), r_ij2 = splat(c.r2[y]), inv_j = splat(c.inv_r2[y]);
+        const V4 before = splat(static_cast<double>(y));
         bool blocked = false;
-        for (std::size_t z = 0; z < y; ++z) {
-            const double r_ik = sorted[z].first;
-            if (r_ik > r_ij) continue;
-            const auto ac = g.delta(j, static_cast<std::size_t>(sorted[z].second));
-            const double d2 = (ac[0] * ac[0] + ac[1] * ac[1]) + ac[2] * ac[2];
-            const double denom = -2.0 * r_ik * r_ij;
-            if (denom == 0.0) continue;
-            const double cos_theta = ((d2 - r_ik * r_ik) - r_ij * r_ij) / denom;
-            if (s.inv_r2[y] < s.inv_r2[z] * cos_theta) {
-                blocked = true;
-                break;
-            }
+        for (std::size_t z0 = 0; z0 < y && !blocked; z0 += kLanes) {
+            const V4 dx = shift_once(load4(&c.x[z0]) - xj, lx, hx);
+            const V4 dy = shift_once(load4(&c.y[z0]) - yj, ly, hy);
+            const V4 dz = shift_once(load4(&c.z[z0]) - zj, lz, hz);
+            const V4 d2 = (dx * dx + dy * dy) + dz * dz;
+            const V4 r_ik = load4(&c.r[z0]);
+            const V4 denom = (-2.0 * r_ik) * r_ij;
+            const V4 cos_theta = ((d2 - load4(&c.r2[z0])) - r_ij2) / denom;
+            const auto hit = (lane + static_cast<double>(z0) < before) & (denom != 0.0) & ((r_ik > r_ij) == 0) &
+                             (inv_j < load4(&c.inv_r2[z0]) * cos_theta);
+            blocked = (hit[0] | hit[1] | hit[2] | hit[3]) != 0;
         }
-        if (!blocked) s.shell.push_back(sorted[y].second);
+        keep[y] = blocked ? 0 : 1;
+    }
+}
+
+// Appends (squared distance, id) of the centres p in [0, count) of one contiguous run with
+// squared distance <= bound, the query itself skipped. Arrays readable up to a whole 4-lane
+// block past count; out_* have room for count + 4 entries.
+__attribute__((target_clones("avx2", "default"))) std::size_t scan_run(
+    const double* x, const double* y, const double* z, const int* id, std::size_t count,
+    const std::array<double, 3>& q, const std::array<double, 3>& length, const std::array<double, 3>& half,
+    double bound, int self, double* out_d2, int* out_id) {
+    const V4 qx = splat(q[0]), qy = splat(q[1]), qz = splat(q[2]);
+    const V4 lx = splat(length[0]), ly = splat(length[1]), lz = splat(length[2]);
+    const V4 hx = splat(half[0]), hy = splat(half[1]), hz = splat(half[2]);
+    std::size_t k = 0;
+    for (std::size_t p = 0; p < count; p += kLanes) {
+        const V4 dx = shift_once(load4(x + p) - qx, lx, hx);
+        const V4 dy = shift_once(load4(y + p) - qy, ly, hy);
+        const V4 dz = shift_once(load4(z + p) - qz, lz, hz);
+        const V4 d2 = (dx * dx + dy * dy) + dz * dz;
+        for (std::size_t l = 0; l < kLanes; ++l) {
+            out_d2[k] = d2[l];
+            out_id[k] = id[p + l];
+            k += static_cast<std::size_t>((p + l < count) & (d2[l] <= bound) & (id[p + l] != self));
+        }
+    }
+    return k;
+}
+
+// The reference's order (stable sort by distance of the id-ordered list = (distance, id)
+// order) of n gathered candidates with finite distances, as ranks: slot[rank] = index, for
+// the ranks below want. (distance, id) pairs are distinct, so the ranks are a permutation.
+// Arrays padded to whole 4-lane blocks with +inf distances (never counted as smaller).
+__attribute__((target_clones("avx2", "default"))) void rank_nearest(const double* dist, const double* id,
+                                                                   std::size_t n, std::size_t want, int* slot) {
+    const std::size_t blocks = (n + kLanes - 1) / kLanes * kLanes;
+    using L4 = long long __attribute__((vector_size(32)));
+    for (std::size_t i = 0; i < n; ++i) {
+        const V4 di = splat(dist[i]), ii = splat(id[i]);
+        L4 count{0, 0, 0, 0};
+        for (std::size_t j = 0; j < blocks; j += kLanes) {
+            const V4 dj = load4(dist + j), ij = load4(id + j);
+            count -= ((dj < di) | ((dj == di) & (ij < ii)));
+        }
+        const auto rank = static_cast<std::size_t>((count[0] + count[1]) + (count[2] + count[3]));
+        if (rank < want) slot[rank] = static_cast<int>(i);
     }
 }
 
@@ -106,12 +196,64 @@ void order_nearest(std::vector<std::pair<double, int>>& v, std::size_t want) {
     std::sort(v.begin(), v.end(), by_distance_then_id);
 }
 
+// Fills s.cand from (distance, id) pairs in order.
+void candidates_from_pairs(const std::vector<std::array<double, 3>>& c,
+                           const std::vector<std::pair<double, int>>& sorted, RadScratch& s) {
+    s.cand.resize(sorted.size());
+    for (std::size_t k = 0; k < sorted.size(); ++k)
+        s.cand.set(k, c[static_cast<std::size_t>(sorted[k].second)], sorted[k].first, sorted[k].second);
+}
+
+// RAD shell of the candidates in s.cand (all of them examined) into s.shell.
+void rad_shell(const RadGeometry& g, RadScratch& s) {
+    const std::size_t m = s.cand.id.size();
+    s.keep.resize(m);
+    rad_keep_flags(s.cand, m, g.length, g.half, s.keep.data());
+    s.shell.clear();
+    for (std::size_t y = 0; y < m; ++y)
+        if (s.keep[y]) s.shell.push_back(s.cand.id[y]);
+}
+
+// Distances (square roots) of the n gathered squared distances, keeping those below radius,
+// with their ids (as doubles, exact), compacted into dist / dist_id; returns how many. Arrays
+// readable and writable up to a whole 4-lane block past n.
+__attribute__((target_clones("avx2", "default"))) std::size_t distances_below(const double* d2, const int* id,
+                                                                              std::size_t n, double radius,
+                                                                              double* dist, double* dist_id) {
+    std::size_t k = 0;
+    for (std::size_t p = 0; p < n; p += kLanes) {
+        for (std::size_t l = 0; l < kLanes; ++l) {
+            const double d = std::sqrt(d2[p + l]);
+            dist[k] = d;
+            dist_id[k] = id[p + l];
+            k += static_cast<std::size_t>((p + l < n) & (d < radius));
+        }
+    }
+    return k;
+}
+
+// How many of the n distances are <= t (arrays padded with +inf to a whole 4-lane block).
+__attribute__((target_clones("avx2", "default"))) std::size_t count_within(const double* dist, std::size_t n,
+                                                                           double t) {
+    using L4 = long long __attribute__((vector_size(32)));
+    L4 count{0, 0, 0, 0};
+    const V4 tv = splat(t);
+    for (std::size_t p = 0; p < n; p += kLanes) count -= (load4(dist + p) <= tv);
+    return static_cast<std::size_t>((count[0] + count[1]) + (count[2] + count[3]));
+}
+
+// floor for |x| < 2^31 (cell indices), exact.
+inline int floor_int(double x) {
+    const int t = static_cast<int>(x);
+    return t - static_cast<int>(x < static_cast<double>(t));
+}
+
 // Periodic cell list over the centres, used to find the `want` nearest centres (by the
 // reference's single-shift distance) without looking at all of them. A query gathers the
-// cells overlapping the cube of half-edge R around its centre; when at least `want` of the
-// gathered centres lie at a distance below R, every centre that can be among the `want`
-// nearest was gathered (the single-shift distance is never below the minimum-image one),
-// else R grows and the query repeats.
+// cells overlapping the sphere of radius R around its centre (rows of cells along x, trimmed
+// to the sphere); when at least `want` of the gathered centres lie at a distance below R,
+// every centre that can be among the `want` nearest was gathered (the single-shift distance
+// is never below the minimum-image one), else R grows and the query repeats.
 class CentreCells {
 public:
     CentreCells(const std::vector<std::array<double, 3>>& c, const RadGeometry& g, std::size_t want) : g_(g) {
@@ -120,11 +262,12 @@ public:
         const double n = static_cast<double>(std::max<std::size_t>(c.size(), 1));
         // radius of a sphere holding `want` centres at the mean density, with some slack
         constexpr double pi = 3.14159265358979323846;
-        start_radius_ = 1.1 * std::cbrt(3.0 * static_cast<double>(want) * volume / (4.0 * pi * n));
+        start_radius_ = kStartSlack * std::cbrt(3.0 * static_cast<double>(want) * volume / (4.0 * pi * n));
         for (int a = 0; a < 3; ++a) {
-            n_[a] = std::clamp(static_cast<int>(length[a] / (0.5 * start_radius_)), 1, 128);
+            n_[a] = std::clamp(static_cast<int>(length[a] / (start_radius_ / kCellsPerRadius)), 1, 128);
             width_[a] = length[a] / n_[a];
         }
+        max_width_ = std::max({width_[0], width_[1], width_[2]});
         std::vector<int> cell_of(c.size());
         wrapped_.resize(c.size());
         std::vector<int> count(static_cast<std::size_t>(n_[0] * n_[1] * n_[2]) + 1, 0);
@@ -140,9 +283,10 @@ public:
         }
         std::partial_sum(count.begin(), count.end(), count.begin());
         start_ = count;
-        // members in cell order, with their (raw) coordinates alongside for contiguous scans
-        id_.resize(c.size());
-        for (int a = 0; a < 3; ++a) xyz_[a].resize(c.size());
+        // members in cell order, with their (raw) coordinates alongside for contiguous scans;
+        // padded by one 4-lane block
+        id_.assign(c.size() + kLanes, -1);
+        for (int a = 0; a < 3; ++a) xyz_[a].assign(c.size() + kLanes, 0.0);
         for (std::size_t i = 0; i < c.size(); ++i) {
             const auto slot = static_cast<std::size_t>(count[static_cast<std::size_t>(cell_of[i])]++);
             id_[slot] = static_cast<int>(i);
@@ -150,93 +294,144 @@ public:
         }
     }
 
-    // The `want` nearest centres of `query` in (distance, id) order, into `found`.
-    void nearest(int query, std::size_t want, std::vector<std::pair<double, int>>& found) const {
-        const auto q = static_cast<std::size_t>(query);
+    // The `want` nearest centres of `query` in (distance, id) order, into s.cand.
+    void nearest(std::size_t q, std::size_t want, RadScratch& s) const {
+        // every centre is gathered at most once per try: buffers of n + one block suffice
+        const std::size_t room = g_.c.size() + 2 * kLanes;
+        if (s.gathered_d2.size() < room) {
+            s.gathered_d2.resize(room);
+            s.gathered_id.resize(room);
+            s.dist.resize(room);
+            s.dist_id.resize(room);
+        }
         double radius = start_radius_;
         for (;;) {
+            // margin: binning of a centre within rounding of a cell face
+            const double reach = radius * (1.0 + 1e-9) + 1e-7 * max_width_;
+            const double reach2 = reach * reach;
             std::array<int, 3> lo{}, span{};
-            bool everything = true;
+            std::array<bool, 3> full{};
             for (int a = 0; a < 3; ++a) {
-                // margin: binning of a centre within rounding of a cell face
-                const double reach = radius * (1.0 + 1e-9) + 1e-7 * width_[a];
-                lo[a] = static_cast<int>(std::floor((wrapped_[q][a] - reach) / width_[a]));
-                const int hi = static_cast<int>(std::floor((wrapped_[q][a] + reach) / width_[a]));
+                lo[a] = floor_int((wrapped_[q][a] - reach) / width_[a]);
+                const int hi = floor_int((wrapped_[q][a] + reach) / width_[a]);
                 span[a] = hi - lo[a] + 1;
-                if (span[a] >= n_[a]) {
+                full[a] = span[a] >= n_[a];
+                if (full[a]) {
                     lo[a] = 0;
                     span[a] = n_[a];
-                } else {
-                    everything = false;
-                    lo[a] = wrap(lo[a], n_[a]);
                 }
             }
             // Squared distances first (the square-root test below decides; this bound only
             // skips square roots and has ample room for rounding).
             const double squared_bound = radius * radius * (1.0 + 1e-12);
-            found.clear();
+            std::size_t gathered = 0;
             for (int dz = 0; dz < span[2]; ++dz) {
+                const double gz = full[2] ? 0.0 : gap(lo[2] + dz, 2, q);
+                if (gz * gz > reach2) continue;
                 const int z = wrap(lo[2] + dz, n_[2]);
                 for (int dy = 0; dy < span[1]; ++dy) {
+                    const double gy = full[1] ? 0.0 : gap(lo[1] + dy, 1, q);
+                    const double rest = reach2 - gz * gz - gy * gy;
+                    if (rest < 0.0) continue;
                     const int y = wrap(lo[1] + dy, n_[1]);
-                    // the x cells of this row: one or two contiguous runs of members
-                    const int x_end = lo[0] + span[0];
-                    scan(q, flat({lo[0], y, z}), flat({std::min(x_end, n_[0]) - 1, y, z}), squared_bound, found);
-                    if (x_end > n_[0]) scan(q, flat({0, y, z}), flat({x_end - n_[0] - 1, y, z}), squared_bound, found);
+                    int x_lo = 0, x_n = n_[0];
+                    if (!full[0]) {
+                        // x cells of this row within the sphere (the reach margin covers the
+                        // rounding of this square root)
+                        const double ex = std::sqrt(rest);
+                        x_lo = floor_int((wrapped_[q][0] - ex) / width_[0]);
+                        const int x_hi = floor_int((wrapped_[q][0] + ex) / width_[0]);
+                        x_n = std::min(x_hi - x_lo + 1, n_[0]);
+                        x_lo = wrap(x_lo, n_[0]);
+                    }
+                    const int x_end = x_lo + x_n;
+                    const int row = n_[0] * (y + n_[1] * z);
+                    gathered += scan(q, row + x_lo, row + std::min(x_end, n_[0]) - 1, squared_bound,
+                                     &s.gathered_d2[gathered], &s.gathered_id[gathered]);
+                    if (x_end > n_[0])
+                        gathered += scan(q, row, row + x_end - n_[0] - 1, squared_bound, &s.gathered_d2[gathered],
+                                         &s.gathered_id[gathered]);
                 }
             }
-            std::size_t inside = 0;
-            for (const auto& f : found) {
-                const double d = std::sqrt(f.first);
-                if (d < radius) found[inside++] = {d, f.second};
-            }
+            const std::size_t inside = distances_below(s.gathered_d2.data(), s.gathered_id.data(), gathered, radius,
+                                                       s.dist.data(), s.dist_id.data());
             if (inside >= want) {
-                found.resize(inside);
-                break;
+                select(inside, want, radius, s);
+                return;
             }
-            if (everything) {  // fewer than `want` within reach (e.g. non-finite centres): take all
-                all_candidates(q, found);
-                break;
+            if (full[0] && full[1] && full[2]) {  // fewer than `want` within reach (e.g. non-finite centres): take all
+                s.found.clear();
+                for (std::size_t j = 0; j < g_.c.size(); ++j)
+                    if (j != q) s.found.emplace_back(g_.distance(q, j), static_cast<int>(j));
+                order_nearest(s.found, want);
+                candidates_from_pairs(g_.c, s.found, s);
+                return;
             }
             radius *= 1.5;
         }
-        order_nearest(found, want);
     }
 
 private:
+#ifndef RF_SLACK
+#define RF_SLACK 1.1
+#define RF_CPR 2.0
+#endif
+    static constexpr double kStartSlack = RF_SLACK;
+    static constexpr double kCellsPerRadius = RF_CPR;
+
     static int wrap(int i, int n) { return i < 0 ? i + n : (i >= n ? i - n : i); }
     [[nodiscard]] int flat(const std::array<int, 3>& idx) const {
         return idx[0] + n_[0] * (idx[1] + n_[1] * idx[2]);
     }
-    // Appends (squared distance, id) of the members of cells first..last (flat indices of one
-    // row) within the bound; the query itself is skipped.
-    void scan(std::size_t q, int first, int last, double squared_bound,
-              std::vector<std::pair<double, int>>& found) const {
+    // Distance along axis a from the query's wrapped coordinate to the slab of (unwrapped)
+    // cell index u.
+    [[nodiscard]] double gap(int u, int a, std::size_t q) const {
+        const double from = u * width_[a], to = (u + 1) * width_[a], at = wrapped_[q][a];
+        return at < from ? from - at : (at > to ? at - to : 0.0);
+    }
+    // Writes (squared distance, id) of the members of cells first..last (flat indices of one
+    // row) within the bound, the query itself skipped; returns how many.
+    std::size_t scan(std::size_t q, int first, int last, double squared_bound, double* d2, int* id) const {
         const auto begin = static_cast<std::size_t>(start_[static_cast<std::size_t>(first)]);
         const auto end = static_cast<std::size_t>(start_[static_cast<std::size_t>(last) + 1]);
-        const std::size_t base = found.size();
-        found.resize(base + (end - begin));
-        std::size_t k = base;
-        const double qx = g_.c[q][0], qy = g_.c[q][1], qz = g_.c[q][2];
-        for (std::size_t p = begin; p < end; ++p) {
-            const double dx = shift_once(xyz_[0][p] - qx, g_.length[0], g_.half[0]);
-            const double dy = shift_once(xyz_[1][p] - qy, g_.length[1], g_.half[1]);
-            const double dz = shift_once(xyz_[2][p] - qz, g_.length[2], g_.half[2]);
-            const double d2 = (dx * dx + dy * dy) + dz * dz;
-            const int j = id_[p];
-            found[k] = {d2, j};
-            k += static_cast<std::size_t>(d2 <= squared_bound && j != static_cast<int>(q));
-        }
-        found.resize(k);
+        return scan_run(&xyz_[0][begin], &xyz_[1][begin], &xyz_[2][begin], &id_[begin], end - begin, g_.c[q],
+                        g_.length, g_.half, squared_bound, static_cast<int>(q), d2, id);
     }
-    void all_candidates(std::size_t q, std::vector<std::pair<double, int>>& found) const {
-        found.clear();
-        for (std::size_t j = 0; j < g_.c.size(); ++j)
-            if (j != q) found.emplace_back(g_.distance(q, j), static_cast<int>(j));
+    // The `want` nearest of the `inside` distances in s.dist (all below radius), in (distance,
+    // id) order, into s.cand. Ranking is quadratic, so it runs on the subset of distances <= t
+    // for a t that keeps at least `want` of them: every distance outside that subset is
+    // strictly larger than every one inside, so the subset holds the `want` nearest.
+    void select(std::size_t inside, std::size_t want, double radius, RadScratch& s) const {
+        for (std::size_t k = inside; k < inside + kLanes; ++k) s.dist[k] = std::numeric_limits<double>::infinity();
+        std::size_t kept = inside;
+        double t = radius * std::cbrt((static_cast<double>(want) + 2.0) / static_cast<double>(inside));
+        while (t < radius) {
+            const std::size_t within = count_within(s.dist.data(), inside, t);
+            if (within >= want) {
+                kept = 0;
+                for (std::size_t k = 0; k < inside; ++k) {
+                    s.dist[kept] = s.dist[k];
+                    s.dist_id[kept] = s.dist_id[k];
+                    kept += static_cast<std::size_t>(s.dist[k] <= t);
+                }
+                for (std::size_t k = kept; k < kept + kLanes; ++k) s.dist[k] = std::numeric_limits<double>::infinity();
+                break;
+            }
+            t *= 1.05;
+        }
+        s.slot.resize(want);
+        rank_nearest(s.dist.data(), s.dist_id.data(), kept, want, s.slot.data());
+        s.cand.resize(want);
+        for (std::size_t k = 0; k < want; ++k) {
+            const auto at = static_cast<std::size_t>(s.slot[k]);
+            const int j = static_cast<int>(s.dist_id[at]);
+            s.cand.set(k, g_.c[static_cast<std::size_t>(j)], s.dist[at], j);
+        }
     }
 
     const RadGeometry& g_;
     double start_radius_ = 0.0;
+    double max_width_ = 0.0;
     std::array<int, 3> n_{};
     std::array<double, 3> width_{};
     std::vector<std::array<double, 3>> wrapped_;
@@ -262,8 +457,8 @@ void for_each_rad_shell(const std::vector<std::array<double, 3>>& centres, const
     if (use_cells) {
         const CentreCells cells(centres, g, want);
         for (std::size_t i = 0; i < n; ++i) {
-            cells.nearest(static_cast<int>(i), want, s.found);
-            rad_shell(g, s.found, want, s);
+            cells.nearest(i, want, s);
+            rad_shell(g, s);
             sink(i, s.shell);
         }
         return;
@@ -273,7 +468,8 @@ void for_each_rad_shell(const std::vector<std::array<double, 3>>& centres, const
         for (std::size_t j = 0; j < n; ++j)
             if (j != i) s.found.emplace_back(g.distance(i, j), static_cast<int>(j));
         order_nearest(s.found, want);
-        rad_shell(g, s.found, want, s);
+        candidates_from_pairs(centres, s.found, s);
+        rad_shell(g, s);
         sink(i, s.shell);
     }
 }
