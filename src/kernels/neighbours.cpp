@@ -77,7 +77,10 @@ struct RadCandidates {
     std::vector<double> x, y, z, r, r2, inv_r2;
     std::vector<int> id;
     void resize(std::size_t m) {
-        for (auto* v : {&x, &y, &z, &r, &r2, &inv_r2}) v->assign(padded(m), 0.0);
+        for (auto* v : {&x, &y, &z, &r, &r2, &inv_r2}) {
+            if (v->size() < padded(m)) v->resize(padded(m));
+            std::fill(v->begin() + static_cast<std::ptrdiff_t>(m), v->begin() + static_cast<std::ptrdiff_t>(padded(m)), 0.0);
+        }
         id.resize(m);
     }
     void set(std::size_t k, const std::array<double, 3>& c, double dist, int which) {
@@ -98,6 +101,7 @@ struct RadScratch {
     std::vector<int> gathered_id;
     std::vector<double> dist, dist_id;          // cells path: distance < R and id (as double), padded
     std::vector<int> slot;                      // index into dist of rank 0, 1, ...
+    std::vector<std::array<int, 2>> runs;       // cells path: [begin, end) member ranges to scan
     RadCandidates cand;
     std::vector<unsigned char> keep;
     std::vector<int> shell;
@@ -136,26 +140,31 @@ __attribute__((target_clones("avx2", "default"))) void rad_keep_flags(const RadC
     }
 }
 
-// Appends (squared distance, id) of the centres p in [0, count) of one contiguous run with
-// squared distance <= bound, the query itself skipped. Arrays readable up to a whole 4-lane
-// block past count; out_* have room for count + 4 entries.
-__attribute__((target_clones("avx2", "default"))) std::size_t scan_run(
-    const double* x, const double* y, const double* z, const int* id, std::size_t count,
-    const std::array<double, 3>& q, const std::array<double, 3>& length, const std::array<double, 3>& half,
-    double bound, int self, double* out_d2, int* out_id) {
+// Writes (squared distance, id) of the members in the given [begin, end) ranges of the
+// cell-ordered arrays with squared distance <= bound, the query itself skipped; returns how
+// many. Arrays readable up to a whole 4-lane block past every range; out_* have room for the
+// total plus 4.
+__attribute__((target_clones("avx2", "default"))) std::size_t scan_runs(
+    const double* x, const double* y, const double* z, const int* id, const std::array<int, 2>* runs,
+    std::size_t n_runs, const std::array<double, 3>& q, const std::array<double, 3>& length,
+    const std::array<double, 3>& half, double bound, int self, double* out_d2, int* out_id) {
     const V4 qx = splat(q[0]), qy = splat(q[1]), qz = splat(q[2]);
     const V4 lx = splat(length[0]), ly = splat(length[1]), lz = splat(length[2]);
     const V4 hx = splat(half[0]), hy = splat(half[1]), hz = splat(half[2]);
     std::size_t k = 0;
-    for (std::size_t p = 0; p < count; p += kLanes) {
-        const V4 dx = shift_once(load4(x + p) - qx, lx, hx);
-        const V4 dy = shift_once(load4(y + p) - qy, ly, hy);
-        const V4 dz = shift_once(load4(z + p) - qz, lz, hz);
-        const V4 d2 = (dx * dx + dy * dy) + dz * dz;
-        for (std::size_t l = 0; l < kLanes; ++l) {
-            out_d2[k] = d2[l];
-            out_id[k] = id[p + l];
-            k += static_cast<std::size_t>((p + l < count) & (d2[l] <= bound) & (id[p + l] != self));
+    for (std::size_t r = 0; r < n_runs; ++r) {
+        const auto begin = static_cast<std::size_t>(runs[r][0]), end = static_cast<std::size_t>(runs[r][1]);
+        for (std::size_t p = begin; p < end; p += kLanes) {
+            const V4 dx = shift_once(load4(x + p) - qx, lx, hx);
+            const V4 dy = shift_once(load4(y + p) - qy, ly, hy);
+            const V4 dz = shift_once(load4(z + p) - qz, lz, hz);
+            const V4 d2 = (dx * dx + dy * dy) + dz * dz;
+            const auto near = d2 <= bound;
+            for (std::size_t l = 0; l < kLanes; ++l) {
+                out_d2[k] = d2[l];
+                out_id[k] = id[p + l];
+                k += static_cast<std::size_t>((p + l < end) & (near[l] != 0) & (id[p + l] != self));
+            }
         }
     }
     return k;
@@ -163,12 +172,28 @@ __attribute__((target_clones("avx2", "default"))) std::size_t scan_run(
 
 // The reference's order (stable sort by distance of the id-ordered list = (distance, id)
 // order) of n gathered candidates with finite distances, as ranks: slot[rank] = index, for
-// the ranks below want. (distance, id) pairs are distinct, so the ranks are a permutation.
-// Arrays padded to whole 4-lane blocks with +inf distances (never counted as smaller).
+// the ranks below want. Arrays padded to whole 4-lane blocks with +inf distances (never
+// counted as smaller). First ranked by distance alone: when no two of the first `want` share
+// a distance these ranks are the (distance, id) ranks, and then each slot is hit exactly
+// once; a slot hit twice means a tie among them, and the ranking is redone with the ids.
+// ((distance, id) pairs are distinct, so those ranks are a permutation.)
 __attribute__((target_clones("avx2", "default"))) void rank_nearest(const double* dist, const double* id,
                                                                    std::size_t n, std::size_t want, int* slot) {
     const std::size_t blocks = (n + kLanes - 1) / kLanes * kLanes;
     using L4 = long long __attribute__((vector_size(32)));
+    std::fill(slot, slot + want, -1);
+    bool tie = false;
+    for (std::size_t i = 0; i < n; ++i) {
+        const V4 di = splat(dist[i]);
+        L4 count{0, 0, 0, 0};
+        for (std::size_t j = 0; j < blocks; j += kLanes) count -= (load4(dist + j) < di);
+        const auto rank = static_cast<std::size_t>((count[0] + count[1]) + (count[2] + count[3]));
+        if (rank < want) {
+            tie |= slot[rank] >= 0;
+            slot[rank] = static_cast<int>(i);
+        }
+    }
+    if (!tie) return;
     for (std::size_t i = 0; i < n; ++i) {
         const V4 di = splat(dist[i]), ii = splat(id[i]);
         L4 count{0, 0, 0, 0};
@@ -254,6 +279,9 @@ inline int floor_int(double x) {
 // to the sphere); when at least `want` of the gathered centres lie at a distance below R,
 // every centre that can be among the `want` nearest was gathered (the single-shift distance
 // is never below the minimum-image one), else R grows and the query repeats.
+#ifdef RADFAST_STATS
+long stat_tries = 0, stat_gathered = 0, stat_inside = 0, stat_scanned = 0, stat_rows = 0, stat_kept = 0;
+#endif
 class CentreCells {
 public:
     CentreCells(const std::vector<std::array<double, 3>>& c, const RadGeometry& g, std::size_t want) : g_(g) {
@@ -266,6 +294,7 @@ public:
         for (int a = 0; a < 3; ++a) {
             n_[a] = std::clamp(static_cast<int>(length[a] / (start_radius_ / kCellsPerRadius)), 1, 128);
             width_[a] = length[a] / n_[a];
+            inverse_width_[a] = 1.0 / width_[a];
         }
         max_width_ = std::max({width_[0], width_[1], width_[2]});
         std::vector<int> cell_of(c.size());
@@ -312,8 +341,8 @@ public:
             std::array<int, 3> lo{}, span{};
             std::array<bool, 3> full{};
             for (int a = 0; a < 3; ++a) {
-                lo[a] = floor_int((wrapped_[q][a] - reach) / width_[a]);
-                const int hi = floor_int((wrapped_[q][a] + reach) / width_[a]);
+                lo[a] = floor_int((wrapped_[q][a] - reach) * inverse_width_[a]);
+                const int hi = floor_int((wrapped_[q][a] + reach) * inverse_width_[a]);
                 span[a] = hi - lo[a] + 1;
                 full[a] = span[a] >= n_[a];
                 if (full[a]) {
@@ -324,7 +353,7 @@ public:
             // Squared distances first (the square-root test below decides; this bound only
             // skips square roots and has ample room for rounding).
             const double squared_bound = radius * radius * (1.0 + 1e-12);
-            std::size_t gathered = 0;
+            s.runs.clear();
             for (int dz = 0; dz < span[2]; ++dz) {
                 const double gz = full[2] ? 0.0 : gap(lo[2] + dz, 2, q);
                 if (gz * gz > reach2) continue;
@@ -339,22 +368,26 @@ public:
                         // x cells of this row within the sphere (the reach margin covers the
                         // rounding of this square root)
                         const double ex = std::sqrt(rest);
-                        x_lo = floor_int((wrapped_[q][0] - ex) / width_[0]);
-                        const int x_hi = floor_int((wrapped_[q][0] + ex) / width_[0]);
+                        x_lo = floor_int((wrapped_[q][0] - ex) * inverse_width_[0]);
+                        const int x_hi = floor_int((wrapped_[q][0] + ex) * inverse_width_[0]);
                         x_n = std::min(x_hi - x_lo + 1, n_[0]);
                         x_lo = wrap(x_lo, n_[0]);
                     }
                     const int x_end = x_lo + x_n;
                     const int row = n_[0] * (y + n_[1] * z);
-                    gathered += scan(q, row + x_lo, row + std::min(x_end, n_[0]) - 1, squared_bound,
-                                     &s.gathered_d2[gathered], &s.gathered_id[gathered]);
-                    if (x_end > n_[0])
-                        gathered += scan(q, row, row + x_end - n_[0] - 1, squared_bound, &s.gathered_d2[gathered],
-                                         &s.gathered_id[gathered]);
+                    add_run(row + x_lo, row + std::min(x_end, n_[0]) - 1, s);
+                    if (x_end > n_[0]) add_run(row, row + x_end - n_[0] - 1, s);
                 }
             }
+            const std::size_t gathered =
+                scan_runs(xyz_[0].data(), xyz_[1].data(), xyz_[2].data(), id_.data(), s.runs.data(), s.runs.size(),
+                          g_.c[q], g_.length, g_.half, squared_bound, static_cast<int>(q), s.gathered_d2.data(),
+                          s.gathered_id.data());
             const std::size_t inside = distances_below(s.gathered_d2.data(), s.gathered_id.data(), gathered, radius,
                                                        s.dist.data(), s.dist_id.data());
+#ifdef RADFAST_STATS
+            ++stat_tries; stat_gathered += gathered; stat_inside += inside;
+#endif
             if (inside >= want) {
                 select(inside, want, radius, s);
                 return;
@@ -374,7 +407,7 @@ public:
 private:
 #ifndef RF_SLACK
 #define RF_SLACK 1.1
-#define RF_CPR 2.0
+#define RF_CPR 1.5
 #endif
     static constexpr double kStartSlack = RF_SLACK;
     static constexpr double kCellsPerRadius = RF_CPR;
@@ -389,13 +422,12 @@ private:
         const double from = u * width_[a], to = (u + 1) * width_[a], at = wrapped_[q][a];
         return at < from ? from - at : (at > to ? at - to : 0.0);
     }
-    // Writes (squared distance, id) of the members of cells first..last (flat indices of one
-    // row) within the bound, the query itself skipped; returns how many.
-    std::size_t scan(std::size_t q, int first, int last, double squared_bound, double* d2, int* id) const {
-        const auto begin = static_cast<std::size_t>(start_[static_cast<std::size_t>(first)]);
-        const auto end = static_cast<std::size_t>(start_[static_cast<std::size_t>(last) + 1]);
-        return scan_run(&xyz_[0][begin], &xyz_[1][begin], &xyz_[2][begin], &id_[begin], end - begin, g_.c[q],
-                        g_.length, g_.half, squared_bound, static_cast<int>(q), d2, id);
+    // Queues the members of cells first..last (flat indices of one row) for scanning.
+    void add_run(int first, int last, RadScratch& s) const {
+        s.runs.push_back({start_[static_cast<std::size_t>(first)], start_[static_cast<std::size_t>(last) + 1]});
+#ifdef RADFAST_STATS
+        stat_scanned += s.runs.back()[1] - s.runs.back()[0]; ++stat_rows;
+#endif
     }
     // The `want` nearest of the `inside` distances in s.dist (all below radius), in (distance,
     // id) order, into s.cand. Ranking is quadratic, so it runs on the subset of distances <= t
@@ -419,6 +451,9 @@ private:
             }
             t *= 1.05;
         }
+#ifdef RADFAST_STATS
+        stat_kept += kept;
+#endif
         s.slot.resize(want);
         rank_nearest(s.dist.data(), s.dist_id.data(), kept, want, s.slot.data());
         s.cand.resize(want);
@@ -433,7 +468,7 @@ private:
     double start_radius_ = 0.0;
     double max_width_ = 0.0;
     std::array<int, 3> n_{};
-    std::array<double, 3> width_{};
+    std::array<double, 3> width_{}, inverse_width_{};
     std::vector<std::array<double, 3>> wrapped_;
     std::vector<int> start_, id_;
     std::array<std::vector<double>, 3> xyz_;
