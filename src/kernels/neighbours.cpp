@@ -39,8 +39,9 @@ inline double shift_once(double d, double length, double half) {
 }
 
 // Four doubles (GCC vector extension). Every operation is the plain IEEE operation lane by
-// lane: no FMA (the "avx2" clones below do not enable it and ISO C++ does not contract), so
-// each lane rounds exactly like the scalar reference expression it evaluates.
+// lane, and no FMA can be formed (the "avx2" clones below do not enable FMA, and neither does
+// the default x86-64 target), so each lane rounds exactly like the scalar reference
+// expression it evaluates - the same condition the scalar code of this file relies on.
 // The helpers pass V4 by value; they are internal and inlined, so the note that their ABI
 // differs with and without AVX does not apply.
 #pragma GCC diagnostic ignored "-Wpsabi"
@@ -279,9 +280,6 @@ inline int floor_int(double x) {
 // to the sphere); when at least `want` of the gathered centres lie at a distance below R,
 // every centre that can be among the `want` nearest was gathered (the single-shift distance
 // is never below the minimum-image one), else R grows and the query repeats.
-#ifdef RADFAST_STATS
-long stat_tries = 0, stat_gathered = 0, stat_inside = 0, stat_scanned = 0, stat_rows = 0, stat_kept = 0;
-#endif
 class CentreCells {
 public:
     CentreCells(const std::vector<std::array<double, 3>>& c, const RadGeometry& g, std::size_t want) : g_(g) {
@@ -385,9 +383,6 @@ public:
                           s.gathered_id.data());
             const std::size_t inside = distances_below(s.gathered_d2.data(), s.gathered_id.data(), gathered, radius,
                                                        s.dist.data(), s.dist_id.data());
-#ifdef RADFAST_STATS
-            ++stat_tries; stat_gathered += gathered; stat_inside += inside;
-#endif
             if (inside >= want) {
                 select(inside, want, radius, s);
                 return;
@@ -405,12 +400,11 @@ public:
     }
 
 private:
-#ifndef RF_SLACK
-#define RF_SLACK 1.1
-#define RF_CPR 1.5
-#endif
-    static constexpr double kStartSlack = RF_SLACK;
-    static constexpr double kCellsPerRadius = RF_CPR;
+    // Start radius 1.1x that of `want` centres at the mean density (~40 expected inside),
+    // cells of R/1.5: measured best (fewest instructions and mispredictions) on a solvated
+    // protein frame and uniform random centres, 392 to 11,000 centres.
+    static constexpr double kStartSlack = 1.1;
+    static constexpr double kCellsPerRadius = 1.5;
 
     static int wrap(int i, int n) { return i < 0 ? i + n : (i >= n ? i - n : i); }
     [[nodiscard]] int flat(const std::array<int, 3>& idx) const {
@@ -425,9 +419,6 @@ private:
     // Queues the members of cells first..last (flat indices of one row) for scanning.
     void add_run(int first, int last, RadScratch& s) const {
         s.runs.push_back({start_[static_cast<std::size_t>(first)], start_[static_cast<std::size_t>(last) + 1]});
-#ifdef RADFAST_STATS
-        stat_scanned += s.runs.back()[1] - s.runs.back()[0]; ++stat_rows;
-#endif
     }
     // The `want` nearest of the `inside` distances in s.dist (all below radius), in (distance,
     // id) order, into s.cand. Ranking is quadratic, so it runs on the subset of distances <= t
@@ -451,9 +442,6 @@ private:
             }
             t *= 1.05;
         }
-#ifdef RADFAST_STATS
-        stat_kept += kept;
-#endif
         s.slot.resize(want);
         rank_nearest(s.dist.data(), s.dist_id.data(), kept, want, s.slot.data());
         s.cand.resize(want);
