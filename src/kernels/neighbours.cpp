@@ -321,6 +321,9 @@ public:
         }
     }
 
+    // The centre at position `slot` of the cell order.
+    [[nodiscard]] std::size_t member(std::size_t slot) const { return static_cast<std::size_t>(id_[slot]); }
+
     // The `want` nearest centres of `query` in (distance, id) order, into s.cand.
     void nearest(std::size_t q, std::size_t want, RadScratch& s) const {
         // every centre is gathered at most once per try: buffers of n + one block suffice
@@ -462,8 +465,8 @@ private:
     std::array<std::vector<double>, 3> xyz_;
 };
 
-// Calls sink(i, shell) for every centre i with its RAD shell (neighbour ids in sorted-distance
-// order), reusing one set of buffers.
+// Calls sink(i, shell) once for every centre i, in no particular order, with its RAD shell
+// (neighbour ids in sorted-distance order), reusing one set of buffers.
 template <typename Sink>
 void for_each_rad_shell(const std::vector<std::array<double, 3>>& centres, const std::array<double, 3>& box,
                         int limit, Sink&& sink) {
@@ -479,7 +482,9 @@ void for_each_rad_shell(const std::vector<std::array<double, 3>>& centres, const
     const bool use_cells = limit > 0 && n > 4 * want && box[0] > 0 && box[1] > 0 && box[2] > 0;
     if (use_cells) {
         const CentreCells cells(centres, g, want);
-        for (std::size_t i = 0; i < n; ++i) {
+        // in cell order: consecutive queries look at the same cells (cache locality)
+        for (std::size_t slot = 0; slot < n; ++slot) {
+            const std::size_t i = cells.member(slot);
             cells.nearest(i, want, s);
             rad_shell(g, s);
             sink(i, s.shell);
