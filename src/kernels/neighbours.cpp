@@ -99,8 +99,9 @@ struct RadCandidates {
 struct RadScratch {
     std::vector<std::pair<double, int>> found;  // (distance, id), for the plain paths
     std::vector<double> gathered_d2;            // cells path: squared distances within the bound
-    std::vector<int> gathered_id;
-    std::vector<double> dist, dist_id;          // cells path: distance < R and id (as double), padded
+    std::vector<int> gathered_slot;             // (positions in the cell order)
+    std::vector<double> dist, dist_slot;        // cells path: distance < R and slot (as double), padded
+    std::vector<double> dist_id;                // ids of dist, only when two distances tie
     std::vector<int> slot;                      // index into dist of rank 0, 1, ...
     std::vector<std::array<int, 2>> runs;       // cells path: [begin, end) member ranges to scan
     RadCandidates cand;
@@ -141,14 +142,14 @@ __attribute__((target_clones("avx2", "default"))) void rad_keep_flags(const RadC
     }
 }
 
-// Writes (squared distance, id) of the members in the given [begin, end) ranges of the
-// cell-ordered arrays with squared distance <= bound, the query itself skipped; returns how
-// many. Arrays readable up to a whole 4-lane block past every range; out_* have room for the
-// total plus 4.
+// Writes (squared distance, position) of the members in the given [begin, end) ranges of the
+// cell-ordered arrays with squared distance <= bound, the query (position self) skipped;
+// returns how many. Arrays readable up to a whole 4-lane block past every range; out_* have
+// room for the total plus 4.
 __attribute__((target_clones("avx2", "default"))) std::size_t scan_runs(
-    const double* x, const double* y, const double* z, const int* id, const std::array<int, 2>* runs,
-    std::size_t n_runs, const std::array<double, 3>& q, const std::array<double, 3>& length,
-    const std::array<double, 3>& half, double bound, int self, double* out_d2, int* out_id) {
+    const double* x, const double* y, const double* z, const std::array<int, 2>* runs, std::size_t n_runs,
+    const std::array<double, 3>& q, const std::array<double, 3>& length, const std::array<double, 3>& half,
+    double bound, std::size_t self, double* out_d2, int* out_slot) {
     const V4 qx = splat(q[0]), qy = splat(q[1]), qz = splat(q[2]);
     const V4 lx = splat(length[0]), ly = splat(length[1]), lz = splat(length[2]);
     const V4 hx = splat(half[0]), hy = splat(half[1]), hz = splat(half[2]);
@@ -163,8 +164,8 @@ __attribute__((target_clones("avx2", "default"))) std::size_t scan_runs(
             const auto near = d2 <= bound;
             for (std::size_t l = 0; l < kLanes; ++l) {
                 out_d2[k] = d2[l];
-                out_id[k] = id[p + l];
-                k += static_cast<std::size_t>((p + l < end) & (near[l] != 0) & (id[p + l] != self));
+                out_slot[k] = static_cast<int>(p + l);
+                k += static_cast<std::size_t>((p + l < end) & (near[l] != 0) & (p + l != self));
             }
         }
     }
@@ -172,19 +173,21 @@ __attribute__((target_clones("avx2", "default"))) std::size_t scan_runs(
 }
 
 // The reference's order (stable sort by distance of the id-ordered list = (distance, id)
-// order) of n gathered candidates with finite distances, as ranks: slot[rank] = index, for
-// the ranks below want. Arrays padded to whole 4-lane blocks with +inf distances (never
-// counted as smaller). First ranked by distance alone: when no two of the first `want` share
-// a distance these ranks are the (distance, id) ranks, and then each slot is hit exactly
-// once; a slot hit twice means a tie among them, and the ranking is redone with the ids.
-// ((distance, id) pairs are distinct, so those ranks are a permutation.)
-__attribute__((target_clones("avx2", "default"))) void rank_nearest(const double* dist, const double* id,
-                                                                   std::size_t n, std::size_t want, int* slot) {
+// order) of the n gathered candidates (finite distances), as ranks: slot[rank] = index, for
+// the ranks below want, of those with distance <= t (at least `want` of them; every other
+// distance is larger, so their ranks among all n are their ranks among those). Arrays padded
+// to whole 4-lane blocks with +inf distances (never counted as smaller).
+// By distance alone: when no two of the first `want` share a distance these are the (distance,
+// id) ranks and every slot is hit exactly once; returns false when a slot was hit twice (a
+// tie), and then rank_by_distance_then_id must redo it.
+__attribute__((target_clones("avx2", "default"))) bool rank_by_distance(const double* dist, std::size_t n, double t,
+                                                                       std::size_t want, int* slot) {
     const std::size_t blocks = (n + kLanes - 1) / kLanes * kLanes;
     using L4 = long long __attribute__((vector_size(32)));
     std::fill(slot, slot + want, -1);
     bool tie = false;
     for (std::size_t i = 0; i < n; ++i) {
+        if (dist[i] > t) continue;
         const V4 di = splat(dist[i]);
         L4 count{0, 0, 0, 0};
         for (std::size_t j = 0; j < blocks; j += kLanes) count -= (load4(dist + j) < di);
@@ -194,15 +197,15 @@ __attribute__((target_clones("avx2", "default"))) void rank_nearest(const double
             slot[rank] = static_cast<int>(i);
         }
     }
-    if (!tie) return;
+    return !tie;
+}
+// (distance, id) pairs are distinct, so these ranks are a permutation.
+void rank_by_distance_then_id(const double* dist, const double* id, std::size_t n, double t, std::size_t want,
+                              int* slot) {
     for (std::size_t i = 0; i < n; ++i) {
-        const V4 di = splat(dist[i]), ii = splat(id[i]);
-        L4 count{0, 0, 0, 0};
-        for (std::size_t j = 0; j < blocks; j += kLanes) {
-            const V4 dj = load4(dist + j), ij = load4(id + j);
-            count -= ((dj < di) | ((dj == di) & (ij < ii)));
-        }
-        const auto rank = static_cast<std::size_t>((count[0] + count[1]) + (count[2] + count[3]));
+        if (dist[i] > t) continue;
+        std::size_t rank = 0;
+        for (std::size_t j = 0; j < n; ++j) rank += static_cast<std::size_t>((dist[j] < dist[i]) | ((dist[j] == dist[i]) & (id[j] < id[i])));
         if (rank < want) slot[rank] = static_cast<int>(i);
     }
 }
@@ -241,17 +244,17 @@ void rad_shell(const RadGeometry& g, RadScratch& s) {
 }
 
 // Distances (square roots) of the n gathered squared distances, keeping those below radius,
-// with their ids (as doubles, exact), compacted into dist / dist_id; returns how many. Arrays
+// with their slots (as doubles, exact), compacted into dist / dist_slot; returns how many. Arrays
 // readable and writable up to a whole 4-lane block past n.
 __attribute__((target_clones("avx2", "default"))) std::size_t distances_below(const double* d2, const int* id,
                                                                               std::size_t n, double radius,
-                                                                              double* dist, double* dist_id) {
+                                                                              double* dist, double* dist_slot) {
     std::size_t k = 0;
     for (std::size_t p = 0; p < n; p += kLanes) {
         for (std::size_t l = 0; l < kLanes; ++l) {
             const double d = std::sqrt(d2[p + l]);
             dist[k] = d;
-            dist_id[k] = id[p + l];
+            dist_slot[k] = id[p + l];
             k += static_cast<std::size_t>((p + l < n) & (d < radius));
         }
     }
@@ -296,13 +299,13 @@ public:
         }
         max_width_ = std::max({width_[0], width_[1], width_[2]});
         std::vector<int> cell_of(c.size());
-        wrapped_.resize(c.size());
+        std::vector<std::array<double, 3>> wrapped(c.size());
         std::vector<int> count(static_cast<std::size_t>(n_[0] * n_[1] * n_[2]) + 1, 0);
         for (std::size_t i = 0; i < c.size(); ++i) {
             std::array<int, 3> idx{};
             for (int a = 0; a < 3; ++a) {
                 const double w = c[i][a] - std::floor(c[i][a] / length[a]) * length[a];
-                wrapped_[i][a] = w;
+                wrapped[i][a] = w;
                 idx[a] = std::clamp(static_cast<int>(w / width_[a]), 0, n_[a] - 1);
             }
             cell_of[i] = flat(idx);
@@ -313,10 +316,12 @@ public:
         // members in cell order, with their (raw) coordinates alongside for contiguous scans;
         // padded by one 4-lane block
         id_.assign(c.size() + kLanes, -1);
+        wrapped_.resize(c.size());
         for (int a = 0; a < 3; ++a) xyz_[a].assign(c.size() + kLanes, 0.0);
         for (std::size_t i = 0; i < c.size(); ++i) {
             const auto slot = static_cast<std::size_t>(count[static_cast<std::size_t>(cell_of[i])]++);
             id_[slot] = static_cast<int>(i);
+            wrapped_[slot] = wrapped[i];
             for (int a = 0; a < 3; ++a) xyz_[a][slot] = c[i][a];
         }
     }
@@ -324,15 +329,16 @@ public:
     // The centre at position `slot` of the cell order.
     [[nodiscard]] std::size_t member(std::size_t slot) const { return static_cast<std::size_t>(id_[slot]); }
 
-    // The `want` nearest centres of `query` in (distance, id) order, into s.cand.
+    // The `want` nearest centres of the centre at position q of the cell order, in (distance,
+    // id) order, into s.cand.
     void nearest(std::size_t q, std::size_t want, RadScratch& s) const {
         // every centre is gathered at most once per try: buffers of n + one block suffice
         const std::size_t room = g_.c.size() + 2 * kLanes;
         if (s.gathered_d2.size() < room) {
             s.gathered_d2.resize(room);
-            s.gathered_id.resize(room);
+            s.gathered_slot.resize(room);
             s.dist.resize(room);
-            s.dist_id.resize(room);
+            s.dist_slot.resize(room);
         }
         double radius = start_radius_;
         for (;;) {
@@ -381,19 +387,20 @@ public:
                 }
             }
             const std::size_t gathered =
-                scan_runs(xyz_[0].data(), xyz_[1].data(), xyz_[2].data(), id_.data(), s.runs.data(), s.runs.size(),
-                          g_.c[q], g_.length, g_.half, squared_bound, static_cast<int>(q), s.gathered_d2.data(),
-                          s.gathered_id.data());
-            const std::size_t inside = distances_below(s.gathered_d2.data(), s.gathered_id.data(), gathered, radius,
-                                                       s.dist.data(), s.dist_id.data());
+                scan_runs(xyz_[0].data(), xyz_[1].data(), xyz_[2].data(), s.runs.data(), s.runs.size(),
+                          {xyz_[0][q], xyz_[1][q], xyz_[2][q]}, g_.length, g_.half, squared_bound, q,
+                          s.gathered_d2.data(), s.gathered_slot.data());
+            const std::size_t inside = distances_below(s.gathered_d2.data(), s.gathered_slot.data(), gathered,
+                                                       radius, s.dist.data(), s.dist_slot.data());
             if (inside >= want) {
                 select(inside, want, radius, s);
                 return;
             }
             if (full[0] && full[1] && full[2]) {  // fewer than `want` within reach (e.g. non-finite centres): take all
                 s.found.clear();
+                const auto qi = static_cast<std::size_t>(id_[q]);
                 for (std::size_t j = 0; j < g_.c.size(); ++j)
-                    if (j != q) s.found.emplace_back(g_.distance(q, j), static_cast<int>(j));
+                    if (j != qi) s.found.emplace_back(g_.distance(qi, j), static_cast<int>(j));
                 order_nearest(s.found, want);
                 candidates_from_pairs(g_.c, s.found, s);
                 return;
@@ -424,34 +431,24 @@ private:
         s.runs.push_back({start_[static_cast<std::size_t>(first)], start_[static_cast<std::size_t>(last) + 1]});
     }
     // The `want` nearest of the `inside` distances in s.dist (all below radius), in (distance,
-    // id) order, into s.cand. Ranking is quadratic, so it runs on the subset of distances <= t
-    // for a t that keeps at least `want` of them: every distance outside that subset is
-    // strictly larger than every one inside, so the subset holds the `want` nearest.
+    // id) order, into s.cand. Ranking is quadratic, so only the distances <= t are ranked, for
+    // a t that keeps at least `want` of them: every other distance is strictly larger, so
+    // they hold the `want` nearest.
     void select(std::size_t inside, std::size_t want, double radius, RadScratch& s) const {
         for (std::size_t k = inside; k < inside + kLanes; ++k) s.dist[k] = std::numeric_limits<double>::infinity();
-        std::size_t kept = inside;
         double t = radius * std::cbrt((static_cast<double>(want) + 2.0) / static_cast<double>(inside));
-        while (t < radius) {
-            const std::size_t within = count_within(s.dist.data(), inside, t);
-            if (within >= want) {
-                kept = 0;
-                for (std::size_t k = 0; k < inside; ++k) {
-                    s.dist[kept] = s.dist[k];
-                    s.dist_id[kept] = s.dist_id[k];
-                    kept += static_cast<std::size_t>(s.dist[k] <= t);
-                }
-                for (std::size_t k = kept; k < kept + kLanes; ++k) s.dist[k] = std::numeric_limits<double>::infinity();
-                break;
-            }
-            t *= 1.05;
-        }
+        while (t < radius && count_within(s.dist.data(), inside, t) < want) t *= 1.05;
         s.slot.resize(want);
-        rank_nearest(s.dist.data(), s.dist_id.data(), kept, want, s.slot.data());
+        if (!rank_by_distance(s.dist.data(), inside, t, want, s.slot.data())) {
+            s.dist_id.resize(inside);
+            for (std::size_t k = 0; k < inside; ++k) s.dist_id[k] = id_[static_cast<std::size_t>(s.dist_slot[k])];
+            rank_by_distance_then_id(s.dist.data(), s.dist_id.data(), inside, t, want, s.slot.data());
+        }
         s.cand.resize(want);
         for (std::size_t k = 0; k < want; ++k) {
             const auto at = static_cast<std::size_t>(s.slot[k]);
-            const int j = static_cast<int>(s.dist_id[at]);
-            s.cand.set(k, g_.c[static_cast<std::size_t>(j)], s.dist[at], j);
+            const auto p = static_cast<std::size_t>(s.dist_slot[at]);
+            s.cand.set(k, {xyz_[0][p], xyz_[1][p], xyz_[2][p]}, s.dist[at], id_[p]);
         }
     }
 
@@ -484,10 +481,9 @@ void for_each_rad_shell(const std::vector<std::array<double, 3>>& centres, const
         const CentreCells cells(centres, g, want);
         // in cell order: consecutive queries look at the same cells (cache locality)
         for (std::size_t slot = 0; slot < n; ++slot) {
-            const std::size_t i = cells.member(slot);
-            cells.nearest(i, want, s);
+            cells.nearest(slot, want, s);
             rad_shell(g, s);
-            sink(i, s.shell);
+            sink(cells.member(slot), s.shell);
         }
         return;
     }
