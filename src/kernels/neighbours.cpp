@@ -436,8 +436,22 @@ private:
     // they hold the `want` nearest.
     void select(std::size_t inside, std::size_t want, double radius, RadScratch& s) const {
         for (std::size_t k = inside; k < inside + kLanes; ++k) s.dist[k] = std::numeric_limits<double>::infinity();
-        double t = radius * std::cbrt((static_cast<double>(want) + 2.0) / static_cast<double>(inside));
+        // t ~ radius * cbrt(fraction), the radius expected to hold want + 2 of them (the first
+        // terms of the series of (1 - u)^(1/3), all of whose later terms are negative: a
+        // slight overestimate; any t works, this one rarely needs the loop below)
+        const double u = 1.0 - (static_cast<double>(want) + 2.0) / static_cast<double>(inside);
+        double t = radius * (1.0 - u / 3.0 - u * u / 9.0);
         while (t < radius && count_within(s.dist.data(), inside, t) < want) t *= 1.05;
+        if (inside > 2 * want) {  // (after a grown radius) rank only the kept ones
+            std::size_t kept = 0;
+            for (std::size_t k = 0; k < inside; ++k) {
+                s.dist[kept] = s.dist[k];
+                s.dist_slot[kept] = s.dist_slot[k];
+                kept += static_cast<std::size_t>(s.dist[k] <= t);
+            }
+            inside = kept;
+            for (std::size_t k = inside; k < inside + kLanes; ++k) s.dist[k] = std::numeric_limits<double>::infinity();
+        }
         s.slot.resize(want);
         if (!rank_by_distance(s.dist.data(), inside, t, want, s.slot.data())) {
             s.dist_id.resize(inside);
