@@ -3,6 +3,7 @@
 #include "core/numpy_sum.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -37,57 +38,175 @@ inline double shift_once(double d, double length, double half) {
     return d < -half ? d + length : d;
 }
 
+// Four doubles (GCC vector extension). Every operation is the plain IEEE operation lane by
+// lane, and no FMA can be formed (the "avx2" clones below do not enable FMA, and neither does
+// the default x86-64 target), so each lane rounds exactly like the scalar reference
+// expression it evaluates - the same condition the scalar code of this file relies on.
+// The helpers pass V4 by value; they are internal and inlined, so the note that their ABI
+// differs with and without AVX does not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
+using V4 = double __attribute__((vector_size(32)));
+constexpr std::size_t kLanes = 4;
+
+inline V4 load4(const double* p) {
+    V4 v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+inline V4 splat(double x) { return V4{x, x, x, x}; }
+inline V4 shift_once(V4 d, V4 length, V4 half) {
+    d = d > half ? d - length : d;
+    return d < -half ? d + length : d;
+}
+inline std::size_t padded(std::size_t n) { return (n + kLanes - 1) / kLanes * kLanes + kLanes; }
+
 struct RadGeometry {
     const std::vector<std::array<double, 3>>& c;
     std::array<double, 3> length;
     std::array<double, 3> half;
 
-    [[nodiscard]] std::array<double, 3> delta(std::size_t from, std::size_t to) const {
+    [[nodiscard]] double distance(std::size_t from, std::size_t to) const {
         std::array<double, 3> d{};
         for (int a = 0; a < 3; ++a) d[a] = shift_once(c[to][a] - c[from][a], length[a], half[a]);
-        return d;
+        return std::sqrt((d[0] * d[0] + d[1] * d[1]) + d[2] * d[2]);
     }
-    [[nodiscard]] double squared_distance(std::size_t from, std::size_t to) const {
-        const auto d = delta(from, to);
-        return (d[0] * d[0] + d[1] * d[1]) + d[2] * d[2];
+};
+
+// The examined candidates of one centre in (distance, id) order, as arrays padded with zeros
+// for whole 4-lane loads: raw coordinates, r, r*r and 1/(r*r) (the reference's inv_r2).
+struct RadCandidates {
+    std::vector<double> x, y, z, r, r2, inv_r2;
+    std::vector<int> id;
+    void resize(std::size_t m) {
+        for (auto* v : {&x, &y, &z, &r, &r2, &inv_r2}) {
+            if (v->size() < padded(m)) v->resize(padded(m));
+            std::fill(v->begin() + static_cast<std::ptrdiff_t>(m), v->begin() + static_cast<std::ptrdiff_t>(padded(m)), 0.0);
+        }
+        id.resize(m);
     }
-    [[nodiscard]] double distance(std::size_t from, std::size_t to) const {
-        return std::sqrt(squared_distance(from, to));
+    void set(std::size_t k, const std::array<double, 3>& c, double dist, int which) {
+        x[k] = c[0];
+        y[k] = c[1];
+        z[k] = c[2];
+        r[k] = dist;
+        r2[k] = dist * dist;
+        inv_r2[k] = 1.0 / (dist * dist);
+        id[k] = which;
     }
 };
 
 // Scratch buffers of the RAD search, reused for every centre of a frame.
 struct RadScratch {
-    std::vector<std::pair<double, int>> found;  // (distance, id) candidates
-    std::vector<double> inv_r2;
+    std::vector<std::pair<double, int>> found;  // (distance, id), for the plain paths
+    std::vector<double> gathered_d2;            // cells path: squared distances within the bound
+    std::vector<int> gathered_slot;             // (positions in the cell order)
+    std::vector<double> dist, dist_slot;        // cells path: distance < R and slot (as double), padded
+    std::vector<double> dist_id;                // ids of dist, only when two distances tie
+    std::vector<int> slot;                      // index into dist of rank 0, 1, ...
+    std::vector<std::array<int, 2>> runs;       // cells path: [begin, end) member ranges to scan
+    RadCandidates cand;
+    std::vector<unsigned char> keep;
     std::vector<int> shell;
 };
 
-// The blocking loop over the sorted candidates (spec §3.2 step 6); the shell goes to s.shell.
-void rad_shell(const RadGeometry& g, const std::vector<std::pair<double, int>>& sorted, std::size_t limit,
-               RadScratch& s) {
-    const std::size_t m = std::min(limit, sorted.size());
-    s.inv_r2.resize(m);
-    for (std::size_t y = 0; y < m; ++y) s.inv_r2[y] = 1.0 / (sorted[y].first * sorted[y].first);
-    s.shell.clear();
+// The blocking loop (spec §3.2 step 6) over the m examined candidates: keep[y] = 1 iff no
+// closer candidate z < y blocks y. Every pair is decided by the reference's own expressions,
+// (((d2 - r_ik*r_ik) - r_ij*r_ij) / ((-2*r_ik)*r_ij)), inv_r2[y] < inv_r2[z]*cos, the skips
+// (denom == 0, r_ik > r_ij) included; closer candidates are tried four at a time, and the
+// order in which they are tried cannot change the outcome (one blocker suffices).
+__attribute__((target_clones("avx2", "default"))) void rad_keep_flags(const RadCandidates& c, std::size_t m,
+                                                                     const std::array<double, 3>& length,
+                                                                     const std::array<double, 3>& half,
+                                                                     unsigned char* keep) {
+    const V4 lx = splat(length[0]), ly = splat(length[1]), lz = splat(length[2]);
+    const V4 hx = splat(half[0]), hy = splat(half[1]), hz = splat(half[2]);
+    const V4 lane{0.0, 1.0, 2.0, 3.0};
     for (std::size_t y = 0; y < m; ++y) {
-        const auto j = static_cast<std::size_t>(sorted[y].second);
-        const double r_ij = sorted[y].first;
+        const V4 xj = splat(c.x[y]), yj = splat(c.y[y]), zj = splat(c.z[y]);
+        const V4 r_ij = splat(c.r[y]), r_ij2 = splat(c.r2[y]), inv_j = splat(c.inv_r2[y]);
+        const V4 before = splat(static_cast<double>(y));
         bool blocked = false;
-        for (std::size_t z = 0; z < y; ++z) {
-            const double r_ik = sorted[z].first;
-            if (r_ik > r_ij) continue;
-            const auto ac = g.delta(j, static_cast<std::size_t>(sorted[z].second));
-            const double d2 = (ac[0] * ac[0] + ac[1] * ac[1]) + ac[2] * ac[2];
-            const double denom = -2.0 * r_ik * r_ij;
-            if (denom == 0.0) continue;
-            const double cos_theta = ((d2 - r_ik * r_ik) - r_ij * r_ij) / denom;
-            if (s.inv_r2[y] < s.inv_r2[z] * cos_theta) {
-                blocked = true;
-                break;
+        for (std::size_t z0 = 0; z0 < y && !blocked; z0 += kLanes) {
+            const V4 dx = shift_once(load4(&c.x[z0]) - xj, lx, hx);
+            const V4 dy = shift_once(load4(&c.y[z0]) - yj, ly, hy);
+            const V4 dz = shift_once(load4(&c.z[z0]) - zj, lz, hz);
+            const V4 d2 = (dx * dx + dy * dy) + dz * dz;
+            const V4 r_ik = load4(&c.r[z0]);
+            const V4 denom = (-2.0 * r_ik) * r_ij;
+            const V4 cos_theta = ((d2 - load4(&c.r2[z0])) - r_ij2) / denom;
+            const auto hit = (lane + static_cast<double>(z0) < before) & (denom != 0.0) & ((r_ik > r_ij) == 0) &
+                             (inv_j < load4(&c.inv_r2[z0]) * cos_theta);
+            blocked = (hit[0] | hit[1] | hit[2] | hit[3]) != 0;
+        }
+        keep[y] = blocked ? 0 : 1;
+    }
+}
+
+// Writes (squared distance, position) of the members in the given [begin, end) ranges of the
+// cell-ordered arrays with squared distance <= bound, the query (position self) skipped;
+// returns how many. Arrays readable up to a whole 4-lane block past every range; out_* have
+// room for the total plus 4.
+__attribute__((target_clones("avx2", "default"))) std::size_t scan_runs(
+    const double* x, const double* y, const double* z, const std::array<int, 2>* runs, std::size_t n_runs,
+    const std::array<double, 3>& q, const std::array<double, 3>& length, const std::array<double, 3>& half,
+    double bound, std::size_t self, double* out_d2, int* out_slot) {
+    const V4 qx = splat(q[0]), qy = splat(q[1]), qz = splat(q[2]);
+    const V4 lx = splat(length[0]), ly = splat(length[1]), lz = splat(length[2]);
+    const V4 hx = splat(half[0]), hy = splat(half[1]), hz = splat(half[2]);
+    std::size_t k = 0;
+    for (std::size_t r = 0; r < n_runs; ++r) {
+        const auto begin = static_cast<std::size_t>(runs[r][0]), end = static_cast<std::size_t>(runs[r][1]);
+        for (std::size_t p = begin; p < end; p += kLanes) {
+            const V4 dx = shift_once(load4(x + p) - qx, lx, hx);
+            const V4 dy = shift_once(load4(y + p) - qy, ly, hy);
+            const V4 dz = shift_once(load4(z + p) - qz, lz, hz);
+            const V4 d2 = (dx * dx + dy * dy) + dz * dz;
+            const auto near = d2 <= bound;
+            for (std::size_t l = 0; l < kLanes; ++l) {
+                out_d2[k] = d2[l];
+                out_slot[k] = static_cast<int>(p + l);
+                k += static_cast<std::size_t>((p + l < end) & (near[l] != 0) & (p + l != self));
             }
         }
-        if (!blocked) s.shell.push_back(sorted[y].second);
+    }
+    return k;
+}
+
+// The reference's order (stable sort by distance of the id-ordered list = (distance, id)
+// order) of the n gathered candidates (finite distances), as ranks: slot[rank] = index, for
+// the ranks below want, of those with distance <= t (at least `want` of them; every other
+// distance is larger, so their ranks among all n are their ranks among those). Arrays padded
+// to whole 4-lane blocks with +inf distances (never counted as smaller).
+// By distance alone: when no two of the first `want` share a distance these are the (distance,
+// id) ranks and every slot is hit exactly once; returns false when a slot was hit twice (a
+// tie), and then rank_by_distance_then_id must redo it.
+__attribute__((target_clones("avx2", "default"))) bool rank_by_distance(const double* dist, std::size_t n, double t,
+                                                                       std::size_t want, int* slot) {
+    const std::size_t blocks = (n + kLanes - 1) / kLanes * kLanes;
+    using L4 = long long __attribute__((vector_size(32)));
+    std::fill(slot, slot + want, -1);
+    bool tie = false;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (dist[i] > t) continue;
+        const V4 di = splat(dist[i]);
+        L4 count{0, 0, 0, 0};
+        for (std::size_t j = 0; j < blocks; j += kLanes) count -= (load4(dist + j) < di);
+        const auto rank = static_cast<std::size_t>((count[0] + count[1]) + (count[2] + count[3]));
+        if (rank < want) {
+            tie |= slot[rank] >= 0;
+            slot[rank] = static_cast<int>(i);
+        }
+    }
+    return !tie;
+}
+// (distance, id) pairs are distinct, so these ranks are a permutation.
+void rank_by_distance_then_id(const double* dist, const double* id, std::size_t n, double t, std::size_t want,
+                              int* slot) {
+    for (std::size_t i = 0; i < n; ++i) {
+        if (dist[i] > t) continue;
+        std::size_t rank = 0;
+        for (std::size_t j = 0; j < n; ++j) rank += static_cast<std::size_t>((dist[j] < dist[i]) | ((dist[j] == dist[i]) & (id[j] < id[i])));
+        if (rank < want) slot[rank] = static_cast<int>(i);
     }
 }
 
@@ -106,12 +225,64 @@ void order_nearest(std::vector<std::pair<double, int>>& v, std::size_t want) {
     std::sort(v.begin(), v.end(), by_distance_then_id);
 }
 
+// Fills s.cand from (distance, id) pairs in order.
+void candidates_from_pairs(const std::vector<std::array<double, 3>>& c,
+                           const std::vector<std::pair<double, int>>& sorted, RadScratch& s) {
+    s.cand.resize(sorted.size());
+    for (std::size_t k = 0; k < sorted.size(); ++k)
+        s.cand.set(k, c[static_cast<std::size_t>(sorted[k].second)], sorted[k].first, sorted[k].second);
+}
+
+// RAD shell of the candidates in s.cand (all of them examined) into s.shell.
+void rad_shell(const RadGeometry& g, RadScratch& s) {
+    const std::size_t m = s.cand.id.size();
+    s.keep.resize(m);
+    rad_keep_flags(s.cand, m, g.length, g.half, s.keep.data());
+    s.shell.clear();
+    for (std::size_t y = 0; y < m; ++y)
+        if (s.keep[y]) s.shell.push_back(s.cand.id[y]);
+}
+
+// Distances (square roots) of the n gathered squared distances, keeping those below radius,
+// with their slots (as doubles, exact), compacted into dist / dist_slot; returns how many. Arrays
+// readable and writable up to a whole 4-lane block past n.
+__attribute__((target_clones("avx2", "default"))) std::size_t distances_below(const double* d2, const int* id,
+                                                                              std::size_t n, double radius,
+                                                                              double* dist, double* dist_slot) {
+    std::size_t k = 0;
+    for (std::size_t p = 0; p < n; p += kLanes) {
+        for (std::size_t l = 0; l < kLanes; ++l) {
+            const double d = std::sqrt(d2[p + l]);
+            dist[k] = d;
+            dist_slot[k] = id[p + l];
+            k += static_cast<std::size_t>((p + l < n) & (d < radius));
+        }
+    }
+    return k;
+}
+
+// How many of the n distances are <= t (arrays padded with +inf to a whole 4-lane block).
+__attribute__((target_clones("avx2", "default"))) std::size_t count_within(const double* dist, std::size_t n,
+                                                                           double t) {
+    using L4 = long long __attribute__((vector_size(32)));
+    L4 count{0, 0, 0, 0};
+    const V4 tv = splat(t);
+    for (std::size_t p = 0; p < n; p += kLanes) count -= (load4(dist + p) <= tv);
+    return static_cast<std::size_t>((count[0] + count[1]) + (count[2] + count[3]));
+}
+
+// floor for |x| < 2^31 (cell indices), exact.
+inline int floor_int(double x) {
+    const int t = static_cast<int>(x);
+    return t - static_cast<int>(x < static_cast<double>(t));
+}
+
 // Periodic cell list over the centres, used to find the `want` nearest centres (by the
 // reference's single-shift distance) without looking at all of them. A query gathers the
-// cells overlapping the cube of half-edge R around its centre; when at least `want` of the
-// gathered centres lie at a distance below R, every centre that can be among the `want`
-// nearest was gathered (the single-shift distance is never below the minimum-image one),
-// else R grows and the query repeats.
+// cells overlapping the sphere of radius R around its centre (rows of cells along x, trimmed
+// to the sphere); when at least `want` of the gathered centres lie at a distance below R,
+// every centre that can be among the `want` nearest was gathered (the single-shift distance
+// is never below the minimum-image one), else R grows and the query repeats.
 class CentreCells {
 public:
     CentreCells(const std::vector<std::array<double, 3>>& c, const RadGeometry& g, std::size_t want) : g_(g) {
@@ -120,19 +291,22 @@ public:
         const double n = static_cast<double>(std::max<std::size_t>(c.size(), 1));
         // radius of a sphere holding `want` centres at the mean density, with some slack
         constexpr double pi = 3.14159265358979323846;
-        start_radius_ = 1.1 * std::cbrt(3.0 * static_cast<double>(want) * volume / (4.0 * pi * n));
+        start_radius_ = kStartSlack * std::cbrt(3.0 * static_cast<double>(want) * volume / (4.0 * pi * n));
         for (int a = 0; a < 3; ++a) {
-            n_[a] = std::clamp(static_cast<int>(length[a] / (0.5 * start_radius_)), 1, 128);
+            const double per_radius = a == 0 ? kCellsPerRadiusX : kCellsPerRadius;
+            n_[a] = std::clamp(static_cast<int>(length[a] / (start_radius_ / per_radius)), 1, a == 0 ? 512 : 128);
             width_[a] = length[a] / n_[a];
+            inverse_width_[a] = 1.0 / width_[a];
         }
+        max_width_ = std::max({width_[0], width_[1], width_[2]});
         std::vector<int> cell_of(c.size());
-        wrapped_.resize(c.size());
+        std::vector<std::array<double, 3>> wrapped(c.size());
         std::vector<int> count(static_cast<std::size_t>(n_[0] * n_[1] * n_[2]) + 1, 0);
         for (std::size_t i = 0; i < c.size(); ++i) {
             std::array<int, 3> idx{};
             for (int a = 0; a < 3; ++a) {
                 const double w = c[i][a] - std::floor(c[i][a] / length[a]) * length[a];
-                wrapped_[i][a] = w;
+                wrapped[i][a] = w;
                 idx[a] = std::clamp(static_cast<int>(w / width_[a]), 0, n_[a] - 1);
             }
             cell_of[i] = flat(idx);
@@ -140,112 +314,174 @@ public:
         }
         std::partial_sum(count.begin(), count.end(), count.begin());
         start_ = count;
-        // members in cell order, with their (raw) coordinates alongside for contiguous scans
-        id_.resize(c.size());
-        for (int a = 0; a < 3; ++a) xyz_[a].resize(c.size());
+        // members in cell order, with their (raw) coordinates alongside for contiguous scans;
+        // padded by one 4-lane block
+        id_.assign(c.size() + kLanes, -1);
+        wrapped_.resize(c.size());
+        for (int a = 0; a < 3; ++a) xyz_[a].assign(c.size() + kLanes, 0.0);
         for (std::size_t i = 0; i < c.size(); ++i) {
             const auto slot = static_cast<std::size_t>(count[static_cast<std::size_t>(cell_of[i])]++);
             id_[slot] = static_cast<int>(i);
+            wrapped_[slot] = wrapped[i];
             for (int a = 0; a < 3; ++a) xyz_[a][slot] = c[i][a];
         }
     }
 
-    // The `want` nearest centres of `query` in (distance, id) order, into `found`.
-    void nearest(int query, std::size_t want, std::vector<std::pair<double, int>>& found) const {
-        const auto q = static_cast<std::size_t>(query);
+    // The centre at position `slot` of the cell order.
+    [[nodiscard]] std::size_t member(std::size_t slot) const { return static_cast<std::size_t>(id_[slot]); }
+
+    // The `want` nearest centres of the centre at position q of the cell order, in (distance,
+    // id) order, into s.cand.
+    void nearest(std::size_t q, std::size_t want, RadScratch& s) const {
+        // every centre is gathered at most once per try: buffers of n + one block suffice
+        const std::size_t room = g_.c.size() + 2 * kLanes;
+        if (s.gathered_d2.size() < room) {
+            s.gathered_d2.resize(room);
+            s.gathered_slot.resize(room);
+            s.dist.resize(room);
+            s.dist_slot.resize(room);
+        }
         double radius = start_radius_;
         for (;;) {
+            // margin: binning of a centre within rounding of a cell face
+            const double reach = radius * (1.0 + 1e-9) + 1e-7 * max_width_;
+            const double reach2 = reach * reach;
             std::array<int, 3> lo{}, span{};
-            bool everything = true;
+            std::array<bool, 3> full{};
             for (int a = 0; a < 3; ++a) {
-                // margin: binning of a centre within rounding of a cell face
-                const double reach = radius * (1.0 + 1e-9) + 1e-7 * width_[a];
-                lo[a] = static_cast<int>(std::floor((wrapped_[q][a] - reach) / width_[a]));
-                const int hi = static_cast<int>(std::floor((wrapped_[q][a] + reach) / width_[a]));
+                lo[a] = floor_int((wrapped_[q][a] - reach) * inverse_width_[a]);
+                const int hi = floor_int((wrapped_[q][a] + reach) * inverse_width_[a]);
                 span[a] = hi - lo[a] + 1;
-                if (span[a] >= n_[a]) {
+                full[a] = span[a] >= n_[a];
+                if (full[a]) {
                     lo[a] = 0;
                     span[a] = n_[a];
-                } else {
-                    everything = false;
-                    lo[a] = wrap(lo[a], n_[a]);
                 }
             }
             // Squared distances first (the square-root test below decides; this bound only
             // skips square roots and has ample room for rounding).
             const double squared_bound = radius * radius * (1.0 + 1e-12);
-            found.clear();
+            s.runs.clear();
             for (int dz = 0; dz < span[2]; ++dz) {
+                const double gz = full[2] ? 0.0 : gap(lo[2] + dz, 2, q);
+                if (gz * gz > reach2) continue;
                 const int z = wrap(lo[2] + dz, n_[2]);
                 for (int dy = 0; dy < span[1]; ++dy) {
+                    const double gy = full[1] ? 0.0 : gap(lo[1] + dy, 1, q);
+                    const double rest = reach2 - gz * gz - gy * gy;
+                    if (rest < 0.0) continue;
                     const int y = wrap(lo[1] + dy, n_[1]);
-                    // the x cells of this row: one or two contiguous runs of members
-                    const int x_end = lo[0] + span[0];
-                    scan(q, flat({lo[0], y, z}), flat({std::min(x_end, n_[0]) - 1, y, z}), squared_bound, found);
-                    if (x_end > n_[0]) scan(q, flat({0, y, z}), flat({x_end - n_[0] - 1, y, z}), squared_bound, found);
+                    int x_lo = 0, x_n = n_[0];
+                    if (!full[0]) {
+                        // x cells of this row within the sphere (the reach margin covers the
+                        // rounding of this square root)
+                        const double ex = std::sqrt(rest);
+                        x_lo = floor_int((wrapped_[q][0] - ex) * inverse_width_[0]);
+                        const int x_hi = floor_int((wrapped_[q][0] + ex) * inverse_width_[0]);
+                        x_n = std::min(x_hi - x_lo + 1, n_[0]);
+                        x_lo = wrap(x_lo, n_[0]);
+                    }
+                    const int x_end = x_lo + x_n;
+                    const int row = n_[0] * (y + n_[1] * z);
+                    add_run(row + x_lo, row + std::min(x_end, n_[0]) - 1, s);
+                    if (x_end > n_[0]) add_run(row, row + x_end - n_[0] - 1, s);
                 }
             }
-            std::size_t inside = 0;
-            for (const auto& f : found) {
-                const double d = std::sqrt(f.first);
-                if (d < radius) found[inside++] = {d, f.second};
-            }
+            const std::size_t gathered =
+                scan_runs(xyz_[0].data(), xyz_[1].data(), xyz_[2].data(), s.runs.data(), s.runs.size(),
+                          {xyz_[0][q], xyz_[1][q], xyz_[2][q]}, g_.length, g_.half, squared_bound, q,
+                          s.gathered_d2.data(), s.gathered_slot.data());
+            const std::size_t inside = distances_below(s.gathered_d2.data(), s.gathered_slot.data(), gathered,
+                                                       radius, s.dist.data(), s.dist_slot.data());
             if (inside >= want) {
-                found.resize(inside);
-                break;
+                select(inside, want, radius, s);
+                return;
             }
-            if (everything) {  // fewer than `want` within reach (e.g. non-finite centres): take all
-                all_candidates(q, found);
-                break;
+            if (full[0] && full[1] && full[2]) {  // fewer than `want` within reach (e.g. non-finite centres): take all
+                s.found.clear();
+                const auto qi = static_cast<std::size_t>(id_[q]);
+                for (std::size_t j = 0; j < g_.c.size(); ++j)
+                    if (j != qi) s.found.emplace_back(g_.distance(qi, j), static_cast<int>(j));
+                order_nearest(s.found, want);
+                candidates_from_pairs(g_.c, s.found, s);
+                return;
             }
             radius *= 1.5;
         }
-        order_nearest(found, want);
     }
 
 private:
+    // Start radius 1.1x that of `want` centres at the mean density (~40 expected inside),
+    // cells of R/1.5: measured best (fewest instructions and mispredictions) on a solvated
+    // protein frame and uniform random centres, 392 to 11,000 centres.
+    static constexpr double kStartSlack = 1.1;
+    static constexpr double kCellsPerRadius = 1.5;
+    // Along x (the direction of the contiguous runs) finer cells trim the runs closer to the
+    // sphere without adding rows.
+    static constexpr double kCellsPerRadiusX = 4.0;
+
     static int wrap(int i, int n) { return i < 0 ? i + n : (i >= n ? i - n : i); }
     [[nodiscard]] int flat(const std::array<int, 3>& idx) const {
         return idx[0] + n_[0] * (idx[1] + n_[1] * idx[2]);
     }
-    // Appends (squared distance, id) of the members of cells first..last (flat indices of one
-    // row) within the bound; the query itself is skipped.
-    void scan(std::size_t q, int first, int last, double squared_bound,
-              std::vector<std::pair<double, int>>& found) const {
-        const auto begin = static_cast<std::size_t>(start_[static_cast<std::size_t>(first)]);
-        const auto end = static_cast<std::size_t>(start_[static_cast<std::size_t>(last) + 1]);
-        const std::size_t base = found.size();
-        found.resize(base + (end - begin));
-        std::size_t k = base;
-        const double qx = g_.c[q][0], qy = g_.c[q][1], qz = g_.c[q][2];
-        for (std::size_t p = begin; p < end; ++p) {
-            const double dx = shift_once(xyz_[0][p] - qx, g_.length[0], g_.half[0]);
-            const double dy = shift_once(xyz_[1][p] - qy, g_.length[1], g_.half[1]);
-            const double dz = shift_once(xyz_[2][p] - qz, g_.length[2], g_.half[2]);
-            const double d2 = (dx * dx + dy * dy) + dz * dz;
-            const int j = id_[p];
-            found[k] = {d2, j};
-            k += static_cast<std::size_t>(d2 <= squared_bound && j != static_cast<int>(q));
-        }
-        found.resize(k);
+    // Distance along axis a from the query's wrapped coordinate to the slab of (unwrapped)
+    // cell index u.
+    [[nodiscard]] double gap(int u, int a, std::size_t q) const {
+        const double from = u * width_[a], to = (u + 1) * width_[a], at = wrapped_[q][a];
+        return at < from ? from - at : (at > to ? at - to : 0.0);
     }
-    void all_candidates(std::size_t q, std::vector<std::pair<double, int>>& found) const {
-        found.clear();
-        for (std::size_t j = 0; j < g_.c.size(); ++j)
-            if (j != q) found.emplace_back(g_.distance(q, j), static_cast<int>(j));
+    // Queues the members of cells first..last (flat indices of one row) for scanning.
+    void add_run(int first, int last, RadScratch& s) const {
+        s.runs.push_back({start_[static_cast<std::size_t>(first)], start_[static_cast<std::size_t>(last) + 1]});
+    }
+    // The `want` nearest of the `inside` distances in s.dist (all below radius), in (distance,
+    // id) order, into s.cand. Ranking is quadratic, so only the distances <= t are ranked, for
+    // a t that keeps at least `want` of them: every other distance is strictly larger, so
+    // they hold the `want` nearest.
+    void select(std::size_t inside, std::size_t want, double radius, RadScratch& s) const {
+        for (std::size_t k = inside; k < inside + kLanes; ++k) s.dist[k] = std::numeric_limits<double>::infinity();
+        // t ~ radius * cbrt(fraction), the radius expected to hold want + 2 of them (the first
+        // terms of the series of (1 - u)^(1/3), all of whose later terms are negative: a
+        // slight overestimate; any t works, this one rarely needs the loop below)
+        const double u = 1.0 - (static_cast<double>(want) + 2.0) / static_cast<double>(inside);
+        double t = radius * (1.0 - u / 3.0 - u * u / 9.0);
+        while (t < radius && count_within(s.dist.data(), inside, t) < want) t *= 1.05;
+        if (inside > 2 * want) {  // (after a grown radius) rank only the kept ones
+            std::size_t kept = 0;
+            for (std::size_t k = 0; k < inside; ++k) {
+                s.dist[kept] = s.dist[k];
+                s.dist_slot[kept] = s.dist_slot[k];
+                kept += static_cast<std::size_t>(s.dist[k] <= t);
+            }
+            inside = kept;
+            for (std::size_t k = inside; k < inside + kLanes; ++k) s.dist[k] = std::numeric_limits<double>::infinity();
+        }
+        s.slot.resize(want);
+        if (!rank_by_distance(s.dist.data(), inside, t, want, s.slot.data())) {
+            s.dist_id.resize(inside);
+            for (std::size_t k = 0; k < inside; ++k) s.dist_id[k] = id_[static_cast<std::size_t>(s.dist_slot[k])];
+            rank_by_distance_then_id(s.dist.data(), s.dist_id.data(), inside, t, want, s.slot.data());
+        }
+        s.cand.resize(want);
+        for (std::size_t k = 0; k < want; ++k) {
+            const auto at = static_cast<std::size_t>(s.slot[k]);
+            const auto p = static_cast<std::size_t>(s.dist_slot[at]);
+            s.cand.set(k, {xyz_[0][p], xyz_[1][p], xyz_[2][p]}, s.dist[at], id_[p]);
+        }
     }
 
     const RadGeometry& g_;
     double start_radius_ = 0.0;
+    double max_width_ = 0.0;
     std::array<int, 3> n_{};
-    std::array<double, 3> width_{};
+    std::array<double, 3> width_{}, inverse_width_{};
     std::vector<std::array<double, 3>> wrapped_;
     std::vector<int> start_, id_;
     std::array<std::vector<double>, 3> xyz_;
 };
 
-// Calls sink(i, shell) for every centre i with its RAD shell (neighbour ids in sorted-distance
-// order), reusing one set of buffers.
+// Calls sink(i, shell) once for every centre i, in no particular order, with its RAD shell
+// (neighbour ids in sorted-distance order), reusing one set of buffers.
 template <typename Sink>
 void for_each_rad_shell(const std::vector<std::array<double, 3>>& centres, const std::array<double, 3>& box,
                         int limit, Sink&& sink) {
@@ -261,10 +497,11 @@ void for_each_rad_shell(const std::vector<std::array<double, 3>>& centres, const
     const bool use_cells = limit > 0 && n > 4 * want && box[0] > 0 && box[1] > 0 && box[2] > 0;
     if (use_cells) {
         const CentreCells cells(centres, g, want);
-        for (std::size_t i = 0; i < n; ++i) {
-            cells.nearest(static_cast<int>(i), want, s.found);
-            rad_shell(g, s.found, want, s);
-            sink(i, s.shell);
+        // in cell order: consecutive queries look at the same cells (cache locality)
+        for (std::size_t slot = 0; slot < n; ++slot) {
+            cells.nearest(slot, want, s);
+            rad_shell(g, s);
+            sink(cells.member(slot), s.shell);
         }
         return;
     }
@@ -273,7 +510,8 @@ void for_each_rad_shell(const std::vector<std::array<double, 3>>& centres, const
         for (std::size_t j = 0; j < n; ++j)
             if (j != i) s.found.emplace_back(g.distance(i, j), static_cast<int>(j));
         order_nearest(s.found, want);
-        rad_shell(g, s.found, want, s);
+        candidates_from_pairs(centres, s.found, s);
+        rad_shell(g, s);
         sink(i, s.shell);
     }
 }
