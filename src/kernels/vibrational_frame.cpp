@@ -29,6 +29,8 @@ void gather(const std::vector<float>& xyz, const std::vector<int>& atoms, std::v
 // Per-frame scratch: buffers reused across beads.
 struct Work {
     std::vector<float> a, b;
+    std::vector<Vec3> points;
+    std::vector<const float*> bonded_heavy, united;
 };
 
 // MDAnalysis center_of_mass(unwrap=True): COM of the group made whole (copy only).
@@ -113,9 +115,17 @@ void add_outer(GroupFrameMeans& gm, int slot, const std::vector<double>& flat) {
     outer_mean_step(m.data(), flat.data(), n, static_cast<double>(c));
 }
 
-void outer_pair(GroupFrameMeans& gm, int force_slot, int torque_slot, int ft_slot,
-                const std::vector<BeadVectors>& beads) {
+// Flattened force, torque and force-torque vectors of a level's beads (reused buffers).
+struct FlatVectors {
     std::vector<double> f, t, ft;
+};
+
+void outer_pair(GroupFrameMeans& gm, int force_slot, int torque_slot, int ft_slot,
+                const std::vector<BeadVectors>& beads, FlatVectors& flat) {
+    auto& [f, t, ft] = flat;
+    f.clear();
+    t.clear();
+    ft.clear();
     for (const auto& b : beads) {
         f.insert(f.end(), b.force.begin(), b.force.end());
         t.insert(t.end(), b.torque.begin(), b.torque.end());
@@ -146,18 +156,18 @@ public:
                 for (std::size_t r = 0; r < mol.residues.size(); ++r) {
                     const ResiduePlan& rp = mol.residues[r];
                     if (rp.ua_beads.empty()) continue;
-                    std::vector<BeadVectors> vecs = united_atoms(rp, highest, torque_phi);
-                    outer_pair(gm, slots.ua_force[r], slots.ua_torque[r], -1, vecs);
+                    united_atoms(rp, highest, torque_phi, beads_);
+                    outer_pair(gm, slots.ua_force[r], slots.ua_torque[r], -1, beads_, flat_);
                 }
             } else if (level == Level::Residue) {
-                std::vector<BeadVectors> vecs;
-                for (const ResiduePlan& rp : mol.residues) vecs.push_back(residue(mol, rp, highest, torque_phi));
+                beads_.clear();
+                for (const ResiduePlan& rp : mol.residues) beads_.push_back(residue(mol, rp, highest, torque_phi));
                 outer_pair(gm, slots.res_force, slots.res_torque,
-                           highest && plan_.combined_forcetorque ? slots.ft_res : -1, vecs);
+                           highest && plan_.combined_forcetorque ? slots.ft_res : -1, beads_, flat_);
             } else {
-                std::vector<BeadVectors> vecs{polymer(mol, highest, torque_phi)};
+                beads_.assign(1, polymer(mol, highest, torque_phi));
                 outer_pair(gm, slots.poly_force, slots.poly_torque,
-                           highest && plan_.combined_forcetorque ? slots.ft_poly : -1, vecs);
+                           highest && plan_.combined_forcetorque ? slots.ft_poly : -1, beads_, flat_);
             }
         }
     }
@@ -174,8 +184,8 @@ private:
         return v;
     }
 
-    std::vector<BeadVectors> united_atoms(const ResiduePlan& rp, bool highest, double torque_phi) {
-        std::vector<BeadVectors> out;
+    void united_atoms(const ResiduePlan& rp, bool highest, double torque_phi, std::vector<BeadVectors>& out) {
+        out.clear();
         auto& xyz = frame_.positions;
         bool trans_valid = false;
         Mat3 trans{};
@@ -188,8 +198,8 @@ private:
                 if (!trans_valid) {
                     if (rp.heavy_ua_level.size() > 1) {
                         const Vec3 c = com_unwrap(rp.whole, rp.masses, xyz, dims_, work_);
-                        std::vector<Vec3> pts;
-                        pts.reserve(rp.heavy_ua_level.size());
+                        auto& pts = work_.points;
+                        pts.clear();
                         for (int a : rp.heavy_ua_level) pts.push_back(geom::position(xyz, a));
                         trans = axes::custom_principal_axes(
                                     geom::custom_inertia_tensor(c, pts, rp.ua_masses, box_))
@@ -208,7 +218,10 @@ private:
                     if (wrote) trans_valid = false;
                 } else {
                     const float* heavy = &xyz[3 * static_cast<std::size_t>(bp.heavy)];
-                    std::vector<const float*> hb, ua;
+                    auto& hb = work_.bonded_heavy;
+                    auto& ua = work_.united;
+                    hb.clear();
+                    ua.clear();
                     for (int a : bp.bonded_heavy) hb.push_back(&xyz[3 * static_cast<std::size_t>(a)]);
                     for (int a : bp.ua) ua.push_back(&xyz[3 * static_cast<std::size_t>(a)]);
                     const float* third = nullptr;
@@ -229,7 +242,6 @@ private:
             }
             out.push_back(vectors(bp.atoms, bp.mass, trans, rot, center, moments, highest, torque_phi));
         }
-        return out;
     }
 
     BeadVectors residue(const MoleculePlan& mol, const ResiduePlan& rp, bool highest,
@@ -239,7 +251,8 @@ private:
         Vec3 center{}, moments{};
         if (plan_.customised_axes && !rp.neighbour_bonds) {
             center = com_unwrap(rp.whole, rp.masses, xyz, dims_, work_);
-            std::vector<Vec3> pts;
+            auto& pts = work_.points;
+            pts.clear();
             for (int a : rp.heavy_residue_level) pts.push_back(geom::position(xyz, a));
             const auto am = axes::custom_principal_axes(
                 geom::custom_inertia_tensor(center, pts, rp.ua_masses, box_));
@@ -272,6 +285,8 @@ private:
     double torque_phi_ = 0.5;
     bool shifted_moments_ = true;
     Work work_;
+    std::vector<BeadVectors> beads_;  // of the level being processed
+    FlatVectors flat_;
 };
 
 }  // namespace
