@@ -2,6 +2,7 @@
 # Whole-program benchmarks, measured side by side in one run; prints markdown tables.
 #
 #   bench/run_benchmarks.sh [--repeats N] [--cases REGEX] [--skip-cases] [--skip-large]
+#                           [--baseline OTHER_BINARY]
 #
 # (a) every shared reference case (../shared/data/reference/<set>/<case>.yaml with a .json):
 #     process wall time of build/mcc-entropy, best of N (default 3), with --threads 1 and 2,
@@ -10,6 +11,8 @@
 #     ../shared/data/bench/make.sh): full analysis with 1 and 2 threads, 1 and 2 MPI ranks
 #     (one thread each), and the I/O floor (build/bench/bench_io_floor: open the trajectory and
 #     decode every frame, same start-up libraries), with the full/floor ratio.
+# --baseline: also times another build (e.g. an older commit's build/mcc-entropy) on every
+#     case, right before ours (same minute), and adds the ratio baseline / ours.
 # Needs: cmake --build build --target mcc-entropy bench_io_floor. Env: MCC_BIN, SHARED_DATA,
 # BENCH_DIR override the paths. The machine's load is printed with the tables (noisy
 # machines: raise --repeats).
@@ -20,13 +23,14 @@ floor_bin=${FLOOR_BIN:-$root/build/bench/bench_io_floor}
 data=${SHARED_DATA:-$root/../shared/data}
 [ -d "$data" ] || data=/work/shared/data
 bench_dir=${BENCH_DIR:-/tmp/bench-data}
-repeats=3; cases_re='.'; do_cases=1; do_large=1
+repeats=3; cases_re='.'; do_cases=1; do_large=1; baseline=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --repeats) repeats=$2; shift 2;;
     --cases) cases_re=$2; shift 2;;
     --skip-cases) do_cases=0; shift;;
     --skip-large) do_large=0; shift;;
+    --baseline) baseline=$2; shift 2;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -58,17 +62,32 @@ if [ $do_cases = 1 ]; then
   readme=$data/reference/README.md
   echo "## Reference cases (process wall time, seconds)"
   echo
-  echo "| case | frames | CodeEntropy | ours, 1 thread | ours, 2 threads | speed-up (1 thr) | speed-up (2 thr) | 2 thr vs 1 |"
-  echo "|---|---|---|---|---|---|---|---|"
+  if [ -n "$baseline" ]; then
+    echo "Baseline: $baseline"
+    echo
+    echo "| case | frames | CodeEntropy | baseline, 1 thr | baseline, 2 thr | ours, 1 thread | ours, 2 threads | speed-up (1 thr) | speed-up (2 thr) | 2 thr vs 1 | ours vs baseline (1 thr / 2 thr) |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  else
+    echo "| case | frames | CodeEntropy | ours, 1 thread | ours, 2 threads | speed-up (1 thr) | speed-up (2 thr) | 2 thr vs 1 |"
+    echo "|---|---|---|---|---|---|---|---|"
+  fi
   for yaml in $(find "$data/reference" -name '*.yaml' | sort); do
     json=${yaml%.yaml}.json; [ -f "$json" ] || continue
     set_name=$(basename "$(dirname "$yaml")"); case_name=$(basename "$yaml" .yaml)
     echo "$set_name/$case_name" | grep -Eq "$cases_re" || continue
     row=$(awk -F'|' -v d="$set_name" -v c="$case_name" '{gsub(/ /,"",$2); gsub(/ /,"",$3)} $2==d && $3==c {gsub(/ /,"",$6); gsub(/ /,"",$5); print $6, $5; exit}' "$readme")
     ref=${row%% *}; frames=${row##* }
+    if [ -n "$baseline" ]; then
+      b1=$(best_wall "$repeats" "$baseline" --config "$yaml" --output_file "$tmp/o.json" --quiet --threads 1)
+      b2=$(best_wall "$repeats" "$baseline" --config "$yaml" --output_file "$tmp/o.json" --quiet --threads 2)
+    fi
     t1=$(best_wall "$repeats" "$bin" --config "$yaml" --output_file "$tmp/o.json" --quiet --threads 1)
     t2=$(best_wall "$repeats" "$bin" --config "$yaml" --output_file "$tmp/o.json" --quiet --threads 2)
-    echo "| $set_name/$case_name | ${frames:--} | ${ref:--} | ${t1:-FAIL} | ${t2:-FAIL} | $(ratio "$ref" "$t1") | $(ratio "$ref" "$t2") | $(ratio "$t1" "$t2") |"
+    if [ -n "$baseline" ]; then
+      echo "| $set_name/$case_name | ${frames:--} | ${ref:--} | ${b1:-FAIL} | ${b2:-FAIL} | ${t1:-FAIL} | ${t2:-FAIL} | $(ratio "$ref" "$t1") | $(ratio "$ref" "$t2") | $(ratio "$t1" "$t2") | $(ratio "$b1" "$t1") / $(ratio "$b2" "$t2") |"
+    else
+      echo "| $set_name/$case_name | ${frames:--} | ${ref:--} | ${t1:-FAIL} | ${t2:-FAIL} | $(ratio "$ref" "$t1") | $(ratio "$ref" "$t2") | $(ratio "$t1" "$t2") |"
+    fi
   done
   echo
 fi
