@@ -243,22 +243,12 @@ void rad_shell(const RadGeometry& g, RadScratch& s) {
         if (s.keep[y]) s.shell.push_back(s.cand.id[y]);
 }
 
-// Distances (square roots) of the n gathered squared distances, keeping those below radius,
-// with their slots (as doubles, exact), compacted into dist / dist_slot; returns how many. Arrays
-// readable and writable up to a whole 4-lane block past n.
-__attribute__((target_clones("avx2", "default"))) std::size_t distances_below(const double* d2, const int* id,
-                                                                              std::size_t n, double radius,
-                                                                              double* dist, double* dist_slot) {
-    std::size_t k = 0;
-    for (std::size_t p = 0; p < n; p += kLanes) {
-        for (std::size_t l = 0; l < kLanes; ++l) {
-            const double d = std::sqrt(d2[p + l]);
-            dist[k] = d;
-            dist_slot[k] = id[p + l];
-            k += static_cast<std::size_t>((p + l < n) & (d < radius));
-        }
-    }
-    return k;
+// In place square roots of v[0..n) (array writable up to a whole 4-lane block past n). The
+// squared distances are never negative, so no errno path is needed; vsqrtpd rounds exactly
+// like sqrtsd.
+__attribute__((target_clones("avx2", "default"), optimize("no-math-errno"))) void square_roots(double* v,
+                                                                                               std::size_t n) {
+    for (std::size_t p = 0; p < n; ++p) v[p] = std::sqrt(v[p]);
 }
 
 // How many of the n distances are <= t (arrays padded with +inf to a whole 4-lane block).
@@ -391,12 +381,7 @@ public:
                 scan_runs(xyz_[0].data(), xyz_[1].data(), xyz_[2].data(), s.runs.data(), s.runs.size(),
                           {xyz_[0][q], xyz_[1][q], xyz_[2][q]}, g_.length, g_.half, squared_bound, q,
                           s.gathered_d2.data(), s.gathered_slot.data());
-            const std::size_t inside = distances_below(s.gathered_d2.data(), s.gathered_slot.data(), gathered,
-                                                       radius, s.dist.data(), s.dist_slot.data());
-            if (inside >= want) {
-                select(inside, want, radius, s);
-                return;
-            }
+            if (select(gathered, want, radius, s)) return;
             if (full[0] && full[1] && full[2]) {  // fewer than `want` within reach (e.g. non-finite centres): take all
                 s.found.clear();
                 const auto qi = static_cast<std::size_t>(id_[q]);
@@ -434,39 +419,59 @@ private:
     void add_run(int first, int last, RadScratch& s) const {
         s.runs.push_back({start_[static_cast<std::size_t>(first)], start_[static_cast<std::size_t>(last) + 1]});
     }
-    // The `want` nearest of the `inside` distances in s.dist (all below radius), in (distance,
-    // id) order, into s.cand. Ranking is quadratic, so only the distances <= t are ranked, for
-    // a t that keeps at least `want` of them: every other distance is strictly larger, so
-    // they hold the `want` nearest.
-    void select(std::size_t inside, std::size_t want, double radius, RadScratch& s) const {
-        for (std::size_t k = inside; k < inside + kLanes; ++k) s.dist[k] = std::numeric_limits<double>::infinity();
+    // The `want` nearest of the `gathered` squared distances in s.gathered_d2, in (distance,
+    // id) order, into s.cand; false when fewer than `want` of them are surely below radius
+    // (the caller then grows it). Ranking is quadratic, so only a subset is ranked: those with
+    // squared distance <= t2, for a t2 that keeps at least `want` of them surely below radius
+    // (so every centre not gathered is farther). Their distances (square roots, taken only
+    // for these) are at most T = sqrt(t2) and those of all others at least T (sqrt is
+    // monotone); only distances strictly below T are ranked, and when at least `want` are,
+    // they are the `want` nearest overall and their ranks in the subset are their ranks
+    // among all (everything left out is at a distance >= T). Otherwise t2 grows.
+    bool select(std::size_t gathered, std::size_t want, double radius, RadScratch& s) const {
+        constexpr double inf = std::numeric_limits<double>::infinity();
+        for (std::size_t k = gathered; k < gathered + kLanes; ++k) s.gathered_d2[k] = inf;
+        // below this the distance is surely < radius (rounding of radius^2 and sqrt: ~1e-16)
+        const double limit2 = radius * radius * (1.0 - 1e-9);
         // t ~ radius * cbrt(fraction), the radius expected to hold want + 2 of them (the first
         // terms of the series of (1 - u)^(1/3), all of whose later terms are negative: a
-        // slight overestimate; any t works, this one rarely needs the loop below)
-        const double u = 1.0 - (static_cast<double>(want) + 2.0) / static_cast<double>(inside);
-        double t = radius * (1.0 - u / 3.0 - u * u / 9.0);
-        while (t < radius && count_within(s.dist.data(), inside, t) < want) t *= 1.05;
-        if (inside > 2 * want) {  // (after a grown radius) rank only the kept ones
-            std::size_t kept = 0;
-            for (std::size_t k = 0; k < inside; ++k) {
-                s.dist[kept] = s.dist[k];
-                s.dist_slot[kept] = s.dist_slot[k];
-                kept += static_cast<std::size_t>(s.dist[k] <= t);
+        // slight overestimate; any t works, this one rarely needs the loops below)
+        const double u = 1.0 - (static_cast<double>(want) + 2.0) / static_cast<double>(std::max<std::size_t>(gathered, 1));
+        const double t = radius * (1.0 - u / 3.0 - u * u / 9.0);
+        double t2 = std::min(t * t, limit2);
+        for (;;) {
+            while (count_within(s.gathered_d2.data(), gathered, t2) < want) {
+                if (t2 >= limit2) return false;
+                t2 = std::min(t2 * 1.1025, limit2);
             }
-            inside = kept;
-            for (std::size_t k = inside; k < inside + kLanes; ++k) s.dist[k] = std::numeric_limits<double>::infinity();
-        }
-        s.slot.resize(want);
-        if (!rank_by_distance(s.dist.data(), inside, t, want, s.slot.data())) {
-            s.dist_id.resize(inside);
-            for (std::size_t k = 0; k < inside; ++k) s.dist_id[k] = id_[static_cast<std::size_t>(s.dist_slot[k])];
-            rank_by_distance_then_id(s.dist.data(), s.dist_id.data(), inside, t, want, s.slot.data());
-        }
-        s.cand.resize(want);
-        for (std::size_t k = 0; k < want; ++k) {
-            const auto at = static_cast<std::size_t>(s.slot[k]);
-            const auto p = static_cast<std::size_t>(s.dist_slot[at]);
-            s.cand.set(k, {xyz_[0][p], xyz_[1][p], xyz_[2][p]}, s.dist[at], id_[p]);
+            std::size_t kept = 0;
+            for (std::size_t k = 0; k < gathered; ++k) {
+                s.dist[kept] = s.gathered_d2[k];
+                s.dist_slot[kept] = s.gathered_slot[k];
+                kept += static_cast<std::size_t>(s.gathered_d2[k] <= t2);
+            }
+            square_roots(s.dist.data(), kept);
+            for (std::size_t k = kept; k < kept + kLanes; ++k) s.dist[k] = inf;
+            // largest double below T: "<= below_t" is "< T"
+            const double below_t = std::nextafter(std::sqrt(t2), 0.0);
+            if (count_within(s.dist.data(), kept, below_t) < want) {  // ties at T (rare)
+                if (t2 >= limit2) return false;
+                t2 = std::min(t2 * 1.1025, limit2);
+                continue;
+            }
+            s.slot.resize(want);
+            if (!rank_by_distance(s.dist.data(), kept, below_t, want, s.slot.data())) {
+                s.dist_id.resize(kept);
+                for (std::size_t k = 0; k < kept; ++k) s.dist_id[k] = id_[static_cast<std::size_t>(s.dist_slot[k])];
+                rank_by_distance_then_id(s.dist.data(), s.dist_id.data(), kept, below_t, want, s.slot.data());
+            }
+            s.cand.resize(want);
+            for (std::size_t k = 0; k < want; ++k) {
+                const auto at = static_cast<std::size_t>(s.slot[k]);
+                const auto p = static_cast<std::size_t>(s.dist_slot[at]);
+                s.cand.set(k, {xyz_[0][p], xyz_[1][p], xyz_[2][p]}, s.dist[at], id_[p]);
+            }
+            return true;
         }
     }
 
