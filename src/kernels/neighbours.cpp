@@ -109,6 +109,8 @@ struct RadScratch {
     std::vector<int> shell;
 };
 
+using L4 = long __attribute__((vector_size(32)));
+
 // The blocking loop (spec §3.2 step 6) over the m examined candidates: keep[y] = 1 iff no
 // closer candidate z < y blocks y. Every pair is decided by the reference's own expressions,
 // (((d2 - r_ik*r_ik) - r_ij*r_ij) / ((-2*r_ik)*r_ij)), inv_r2[y] < inv_r2[z]*cos, the skips
@@ -153,19 +155,23 @@ __attribute__((target_clones("avx2", "default"))) std::size_t scan_runs(
     const V4 qx = splat(q[0]), qy = splat(q[1]), qz = splat(q[2]);
     const V4 lx = splat(length[0]), ly = splat(length[1]), lz = splat(length[2]);
     const V4 hx = splat(half[0]), hy = splat(half[1]), hz = splat(half[2]);
+    const V4 lane{0.0, 1.0, 2.0, 3.0};
+    const V4 self_at = splat(static_cast<double>(self));  // positions as doubles (exact)
     std::size_t k = 0;
     for (std::size_t r = 0; r < n_runs; ++r) {
         const auto begin = static_cast<std::size_t>(runs[r][0]), end = static_cast<std::size_t>(runs[r][1]);
+        const V4 end_at = splat(static_cast<double>(end));
         for (std::size_t p = begin; p < end; p += kLanes) {
             const V4 dx = shift_once(load4(x + p) - qx, lx, hx);
             const V4 dy = shift_once(load4(y + p) - qy, ly, hy);
             const V4 dz = shift_once(load4(z + p) - qz, lz, hz);
             const V4 d2 = (dx * dx + dy * dy) + dz * dz;
-            const auto near = d2 <= bound;
+            const V4 at = lane + static_cast<double>(p);
+            const L4 take = (d2 <= bound) & (at < end_at) & (at != self_at);
             for (std::size_t l = 0; l < kLanes; ++l) {
                 out_d2[k] = d2[l];
                 out_slot[k] = static_cast<int>(p + l);
-                k += static_cast<std::size_t>((p + l < end) & (near[l] != 0) & (p + l != self));
+                k += static_cast<std::size_t>(take[l] & 1);
             }
         }
     }
@@ -183,7 +189,6 @@ __attribute__((target_clones("avx2", "default"))) std::size_t scan_runs(
 __attribute__((target_clones("avx2", "default"))) bool rank_by_distance(const double* dist, std::size_t n, double t,
                                                                        std::size_t want, int* slot) {
     const std::size_t blocks = (n + kLanes - 1) / kLanes * kLanes;
-    using L4 = long long __attribute__((vector_size(32)));
     std::fill(slot, slot + want, -1);
     bool tie = false;
     for (std::size_t i = 0; i < n; ++i) {
@@ -254,7 +259,6 @@ __attribute__((target_clones("avx2", "default"), optimize("no-math-errno"))) voi
 // How many of the n distances are <= t (arrays padded with +inf to a whole 4-lane block).
 __attribute__((target_clones("avx2", "default"))) std::size_t count_within(const double* dist, std::size_t n,
                                                                            double t) {
-    using L4 = long long __attribute__((vector_size(32)));
     L4 count{0, 0, 0, 0};
     const V4 tv = splat(t);
     for (std::size_t p = 0; p < n; p += kLanes) count -= (load4(dist + p) <= tv);
