@@ -188,18 +188,27 @@ __attribute__((target_clones("avx2", "default"))) std::size_t scan_runs(
 // tie), and then rank_by_distance_then_id must redo it.
 __attribute__((target_clones("avx2", "default"))) bool rank_by_distance(const double* dist, std::size_t n, double t,
                                                                        std::size_t want, int* slot) {
-    const std::size_t blocks = (n + kLanes - 1) / kLanes * kLanes;
     std::fill(slot, slot + want, -1);
     bool tie = false;
-    for (std::size_t i = 0; i < n; ++i) {
-        if (dist[i] > t) continue;
-        const V4 di = splat(dist[i]);
+    // four distances at a time, each lane counting the distances below its own (the padding
+    // +inf lanes are ranked too, but never placed)
+    for (std::size_t i0 = 0; i0 < n; i0 += kLanes) {
+        const V4 di = load4(dist + i0);
         L4 count{0, 0, 0, 0};
-        for (std::size_t j = 0; j < blocks; j += kLanes) count -= (load4(dist + j) < di);
-        const auto rank = static_cast<std::size_t>((count[0] + count[1]) + (count[2] + count[3]));
-        if (rank < want) {
-            tie |= slot[rank] >= 0;
-            slot[rank] = static_cast<int>(i);
+        for (std::size_t j = 0; j < n; j += kLanes) {  // (padding +inf: never below)
+            const V4 v = load4(dist + j);
+            count -= (__builtin_shufflevector(v, v, 0, 0, 0, 0) < di);
+            count -= (__builtin_shufflevector(v, v, 1, 1, 1, 1) < di);
+            count -= (__builtin_shufflevector(v, v, 2, 2, 2, 2) < di);
+            count -= (__builtin_shufflevector(v, v, 3, 3, 3, 3) < di);
+        }
+        for (std::size_t l = 0; l < kLanes; ++l) {
+            const std::size_t i = i0 + l;
+            const auto rank = static_cast<std::size_t>(count[l]);
+            if (i < n && dist[i] <= t && rank < want) {
+                tie |= slot[rank] >= 0;
+                slot[rank] = static_cast<int>(i);
+            }
         }
     }
     return !tie;
