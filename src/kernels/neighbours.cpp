@@ -3,6 +3,8 @@
 #include "core/numpy_sum.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <cstring>
 #include <cmath>
 #include <limits>
@@ -110,7 +112,8 @@ struct RadScratch {
     std::vector<std::pair<double, int>> found;  // (distance, id), for the plain paths
     std::vector<double> gathered_d2;            // cells path: squared distances within the bound
     std::vector<int> gathered_slot;             // (positions in the cell order)
-    std::vector<double> dist, dist_slot;        // cells path: distance < R and slot (as double), padded
+    std::vector<double> dist;                   // cells path: kept distances, padded
+    std::vector<int> dist_slot;                 // (their positions in the cell order)
     std::vector<double> dist_id;                // ids of dist, only when two distances tie
     std::vector<int> slot;                      // index into dist of rank 0, 1, ...
     std::vector<std::array<int, 2>> runs;       // cells path: [begin, end) member ranges to scan
@@ -376,15 +379,22 @@ public:
             // skips square roots and has ample room for rounding).
             const double squared_bound = radius * radius * (1.0 + 1e-12);
             s.runs.clear();
+            // per y slab (span <= 128): squared gap and wrapped index, computed once
+            std::array<double, 128> gy2{};
+            std::array<int, 128> y_of{};
+            for (int dy = 0; dy < span[1]; ++dy) {
+                const double gy = full[1] ? 0.0 : gap(lo[1] + dy, 1, q);
+                gy2[static_cast<std::size_t>(dy)] = gy * gy;
+                y_of[static_cast<std::size_t>(dy)] = wrap(lo[1] + dy, n_[1]);
+            }
             for (int dz = 0; dz < span[2]; ++dz) {
                 const double gz = full[2] ? 0.0 : gap(lo[2] + dz, 2, q);
                 if (gz * gz > reach2) continue;
                 const int z = wrap(lo[2] + dz, n_[2]);
                 for (int dy = 0; dy < span[1]; ++dy) {
-                    const double gy = full[1] ? 0.0 : gap(lo[1] + dy, 1, q);
-                    const double rest = reach2 - gz * gz - gy * gy;
+                    const double rest = reach2 - gz * gz - gy2[static_cast<std::size_t>(dy)];
                     if (rest < 0.0) continue;
-                    const int y = wrap(lo[1] + dy, n_[1]);
+                    const int y = y_of[static_cast<std::size_t>(dy)];
                     int x_lo = 0, x_n = n_[0];
                     if (!full[0]) {
                         // x cells of this row within the sphere (the reach margin covers the
@@ -477,7 +487,8 @@ private:
             square_roots(s.dist.data(), kept);
             for (std::size_t k = kept; k < kept + kLanes; ++k) s.dist[k] = inf;
             // largest double below T: "<= below_t" is "< T"
-            const double below_t = std::nextafter(std::sqrt(t2), 0.0);
+            const double big_t = std::sqrt(t2);  // > 0 and finite
+            const double below_t = std::bit_cast<double>(std::bit_cast<std::uint64_t>(big_t) - 1);
             if (count_within(s.dist.data(), kept, below_t) < want) {  // ties at T (rare)
                 if (t2 >= limit2) return false;
                 t2 = std::min(t2 * 1.1025, limit2);
