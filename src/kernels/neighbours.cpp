@@ -77,10 +77,10 @@ struct RadGeometry {
 // The examined candidates of one centre in (distance, id) order, as arrays padded with zeros
 // for whole 4-lane loads: raw coordinates, r, r*r and 1/(r*r) (the reference's inv_r2).
 struct RadCandidates {
-    std::vector<double> x, y, z, r, r2, inv_r2;
+    std::vector<double> x, y, z, r, r2, inv_r2, neg2r;
     std::vector<int> id;
     void resize(std::size_t m) {
-        for (auto* v : {&x, &y, &z, &r, &r2, &inv_r2}) {
+        for (auto* v : {&x, &y, &z, &r, &r2, &inv_r2, &neg2r}) {
             if (v->size() < padded(m)) v->resize(padded(m));
             std::fill(v->begin() + static_cast<std::ptrdiff_t>(m), v->begin() + static_cast<std::ptrdiff_t>(padded(m)), 0.0);
         }
@@ -95,13 +95,15 @@ struct RadCandidates {
     }
 };
 
-// r2 = r*r and inv_r2 = 1/(r*r) of the first m candidates (vectorised; the same IEEE
+// neg2r = -2*r, r2 = r*r and inv_r2 = 1/(r*r) of the first m candidates (vectorised; the same IEEE
 // operations lane by lane).
 __attribute__((target_clones("avx2", "default"))) void squares_and_inverses(RadCandidates& c, std::size_t m) {
     const double* r = c.r.data();
     double* r2 = c.r2.data();
     double* inv = c.inv_r2.data();
+    double* neg2r = c.neg2r.data();
     for (std::size_t k = 0; k < m; ++k) {
+        neg2r[k] = -2.0 * r[k];
         r2[k] = r[k] * r[k];
         inv[k] = 1.0 / (r[k] * r[k]);
     }
@@ -135,21 +137,20 @@ __attribute__((target_clones("avx2", "default"))) void rad_keep_flags(const RadC
                                                                      unsigned char* keep) {
     const V4 lx = splat(length[0]), ly = splat(length[1]), lz = splat(length[2]);
     const V4 hx = splat(half[0]), hy = splat(half[1]), hz = splat(half[2]);
-    const V4 lane{0.0, 1.0, 2.0, 3.0};
     for (std::size_t y = 0; y < m; ++y) {
         const V4 xj = splat(c.x[y]), yj = splat(c.y[y]), zj = splat(c.z[y]);
         const V4 r_ij = splat(c.r[y]), r_ij2 = splat(c.r2[y]), inv_j = splat(c.inv_r2[y]);
-        const V4 before = splat(static_cast<double>(y));
+        V4 remaining = splat(static_cast<double>(y)) - V4{0.0, 1.0, 2.0, 3.0};  // > 0: lane is a z < y
         bool blocked = false;
-        for (std::size_t z0 = 0; z0 < y && !blocked; z0 += kLanes) {
+        for (std::size_t z0 = 0; z0 < y && !blocked; z0 += kLanes, remaining -= 4.0) {
             const V4 dx = shift_once(load4(&c.x[z0]) - xj, lx, hx);
             const V4 dy = shift_once(load4(&c.y[z0]) - yj, ly, hy);
             const V4 dz = shift_once(load4(&c.z[z0]) - zj, lz, hz);
             const V4 d2 = (dx * dx + dy * dy) + dz * dz;
             const V4 r_ik = load4(&c.r[z0]);
-            const V4 denom = (-2.0 * r_ik) * r_ij;
+            const V4 denom = load4(&c.neg2r[z0]) * r_ij;  // (-2 * r_ik) * r_ij
             const V4 cos_theta = ((d2 - load4(&c.r2[z0])) - r_ij2) / denom;
-            const auto hit = (lane + static_cast<double>(z0) < before) & (denom != 0.0) & ((r_ik > r_ij) == 0) &
+            const auto hit = (remaining > 0.0) & (denom != 0.0) & ((r_ik > r_ij) == 0) &
                              (inv_j < load4(&c.inv_r2[z0]) * cos_theta);
             blocked = (hit[0] | hit[1] | hit[2] | hit[3]) != 0;
         }
