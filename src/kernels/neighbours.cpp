@@ -381,8 +381,8 @@ public:
             const double squared_bound = radius * radius * (1.0 + 1e-12);
             s.runs.clear();
             // per y slab (span <= 128): squared gap and wrapped index, computed once
-            std::array<double, 128> gy2{};
-            std::array<int, 128> y_of{};
+            std::array<double, 128> gy2;  // (no zero fill: only [0, span) is read)
+            std::array<int, 128> y_of;
             for (int dy = 0; dy < span[1]; ++dy) {
                 const double gy = full[1] ? 0.0 : gap(lo[1] + dy, 1, q);
                 gy2[static_cast<std::size_t>(dy)] = gy * gy;
