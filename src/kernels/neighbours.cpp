@@ -2,6 +2,8 @@
 
 #include "core/numpy_sum.hpp"
 
+#include <immintrin.h>
+
 #include <algorithm>
 #include <bit>
 #include <cstdint>
@@ -272,11 +274,17 @@ void rad_shell(const RadGeometry& g, RadScratch& s) {
         if (s.keep[y]) s.shell.push_back(s.cand.id[y]);
 }
 
-// In place square roots of v[0..n) (array writable up to a whole 4-lane block past n). The
-// squared distances are never negative, so no errno path is needed; vsqrtpd rounds exactly
-// like sqrtsd.
-__attribute__((target_clones("avx2", "default"), optimize("no-math-errno"))) void square_roots(double* v,
-                                                                                               std::size_t n) {
+// In place square roots of v[0..n) (array writable up to a whole 4-lane block past n).
+// vsqrtpd rounds exactly like sqrtsd; it is called directly because the compiler keeps a
+// scalar errno path around std::sqrt (squared distances are never negative, so none is needed).
+__attribute__((target("avx"))) void square_roots_avx(double* v, std::size_t n) {
+    for (std::size_t p = 0; p < n; p += kLanes) _mm256_storeu_pd(v + p, _mm256_sqrt_pd(_mm256_loadu_pd(v + p)));
+}
+void square_roots(double* v, std::size_t n) {
+    if (__builtin_cpu_supports("avx")) {
+        square_roots_avx(v, n);
+        return;
+    }
     for (std::size_t p = 0; p < n; ++p) v[p] = std::sqrt(v[p]);
 }
 
