@@ -482,6 +482,7 @@ private:
         const double u = 1.0 - (static_cast<double>(want) + 2.0) / static_cast<double>(std::max<std::size_t>(gathered, 1));
         const double t = radius * (1.0 - u / 3.0 - u * u / 9.0);
         double t2 = std::min(t * t, limit2);
+        if (!(t2 > 0.0)) t2 = limit2;  // (growing by a factor needs t2 > 0)
         for (;;) {
             while (count_within(s.gathered_d2.data(), gathered, t2) < want) {
                 if (t2 >= limit2) return false;
