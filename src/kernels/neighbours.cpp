@@ -2,7 +2,11 @@
 
 #include "core/numpy_sum.hpp"
 
+#include <immintrin.h>
+
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <cstring>
 #include <cmath>
 #include <limits>
@@ -75,10 +79,10 @@ struct RadGeometry {
 // The examined candidates of one centre in (distance, id) order, as arrays padded with zeros
 // for whole 4-lane loads: raw coordinates, r, r*r and 1/(r*r) (the reference's inv_r2).
 struct RadCandidates {
-    std::vector<double> x, y, z, r, r2, inv_r2;
+    std::vector<double> x, y, z, r, r2, inv_r2, neg2r;
     std::vector<int> id;
     void resize(std::size_t m) {
-        for (auto* v : {&x, &y, &z, &r, &r2, &inv_r2}) {
+        for (auto* v : {&x, &y, &z, &r, &r2, &inv_r2, &neg2r}) {
             if (v->size() < padded(m)) v->resize(padded(m));
             std::fill(v->begin() + static_cast<std::ptrdiff_t>(m), v->begin() + static_cast<std::ptrdiff_t>(padded(m)), 0.0);
         }
@@ -89,18 +93,31 @@ struct RadCandidates {
         y[k] = c[1];
         z[k] = c[2];
         r[k] = dist;
-        r2[k] = dist * dist;
-        inv_r2[k] = 1.0 / (dist * dist);
         id[k] = which;
     }
 };
+
+// neg2r = -2*r, r2 = r*r and inv_r2 = 1/(r*r) of the first m candidates (vectorised; the same IEEE
+// operations lane by lane).
+__attribute__((target_clones("avx2", "default"))) void squares_and_inverses(RadCandidates& c, std::size_t m) {
+    const double* r = c.r.data();
+    double* r2 = c.r2.data();
+    double* inv = c.inv_r2.data();
+    double* neg2r = c.neg2r.data();
+    for (std::size_t k = 0; k < m; ++k) {
+        neg2r[k] = -2.0 * r[k];
+        r2[k] = r[k] * r[k];
+        inv[k] = 1.0 / (r[k] * r[k]);
+    }
+}
 
 // Scratch buffers of the RAD search, reused for every centre of a frame.
 struct RadScratch {
     std::vector<std::pair<double, int>> found;  // (distance, id), for the plain paths
     std::vector<double> gathered_d2;            // cells path: squared distances within the bound
     std::vector<int> gathered_slot;             // (positions in the cell order)
-    std::vector<double> dist, dist_slot;        // cells path: distance < R and slot (as double), padded
+    std::vector<double> dist;                   // cells path: kept distances, padded
+    std::vector<int> dist_slot;                 // (their positions in the cell order)
     std::vector<double> dist_id;                // ids of dist, only when two distances tie
     std::vector<int> slot;                      // index into dist of rank 0, 1, ...
     std::vector<std::array<int, 2>> runs;       // cells path: [begin, end) member ranges to scan
@@ -108,6 +125,8 @@ struct RadScratch {
     std::vector<unsigned char> keep;
     std::vector<int> shell;
 };
+
+using L4 = long __attribute__((vector_size(32)));
 
 // The blocking loop (spec §3.2 step 6) over the m examined candidates: keep[y] = 1 iff no
 // closer candidate z < y blocks y. Every pair is decided by the reference's own expressions,
@@ -120,21 +139,20 @@ __attribute__((target_clones("avx2", "default"))) void rad_keep_flags(const RadC
                                                                      unsigned char* keep) {
     const V4 lx = splat(length[0]), ly = splat(length[1]), lz = splat(length[2]);
     const V4 hx = splat(half[0]), hy = splat(half[1]), hz = splat(half[2]);
-    const V4 lane{0.0, 1.0, 2.0, 3.0};
     for (std::size_t y = 0; y < m; ++y) {
         const V4 xj = splat(c.x[y]), yj = splat(c.y[y]), zj = splat(c.z[y]);
         const V4 r_ij = splat(c.r[y]), r_ij2 = splat(c.r2[y]), inv_j = splat(c.inv_r2[y]);
-        const V4 before = splat(static_cast<double>(y));
+        V4 remaining = splat(static_cast<double>(y)) - V4{0.0, 1.0, 2.0, 3.0};  // > 0: lane is a z < y
         bool blocked = false;
-        for (std::size_t z0 = 0; z0 < y && !blocked; z0 += kLanes) {
+        for (std::size_t z0 = 0; z0 < y && !blocked; z0 += kLanes, remaining -= 4.0) {
             const V4 dx = shift_once(load4(&c.x[z0]) - xj, lx, hx);
             const V4 dy = shift_once(load4(&c.y[z0]) - yj, ly, hy);
             const V4 dz = shift_once(load4(&c.z[z0]) - zj, lz, hz);
             const V4 d2 = (dx * dx + dy * dy) + dz * dz;
             const V4 r_ik = load4(&c.r[z0]);
-            const V4 denom = (-2.0 * r_ik) * r_ij;
+            const V4 denom = load4(&c.neg2r[z0]) * r_ij;  // (-2 * r_ik) * r_ij
             const V4 cos_theta = ((d2 - load4(&c.r2[z0])) - r_ij2) / denom;
-            const auto hit = (lane + static_cast<double>(z0) < before) & (denom != 0.0) & ((r_ik > r_ij) == 0) &
+            const auto hit = (remaining > 0.0) & (denom != 0.0) & ((r_ik > r_ij) == 0) &
                              (inv_j < load4(&c.inv_r2[z0]) * cos_theta);
             blocked = (hit[0] | hit[1] | hit[2] | hit[3]) != 0;
         }
@@ -153,19 +171,23 @@ __attribute__((target_clones("avx2", "default"))) std::size_t scan_runs(
     const V4 qx = splat(q[0]), qy = splat(q[1]), qz = splat(q[2]);
     const V4 lx = splat(length[0]), ly = splat(length[1]), lz = splat(length[2]);
     const V4 hx = splat(half[0]), hy = splat(half[1]), hz = splat(half[2]);
+    const V4 lane{0.0, 1.0, 2.0, 3.0};
+    const V4 self_at = splat(static_cast<double>(self));  // positions as doubles (exact)
     std::size_t k = 0;
     for (std::size_t r = 0; r < n_runs; ++r) {
         const auto begin = static_cast<std::size_t>(runs[r][0]), end = static_cast<std::size_t>(runs[r][1]);
+        const V4 end_at = splat(static_cast<double>(end));
         for (std::size_t p = begin; p < end; p += kLanes) {
             const V4 dx = shift_once(load4(x + p) - qx, lx, hx);
             const V4 dy = shift_once(load4(y + p) - qy, ly, hy);
             const V4 dz = shift_once(load4(z + p) - qz, lz, hz);
             const V4 d2 = (dx * dx + dy * dy) + dz * dz;
-            const auto near = d2 <= bound;
+            const V4 at = lane + static_cast<double>(p);
+            const L4 take = (d2 <= bound) & (at < end_at) & (at != self_at);
             for (std::size_t l = 0; l < kLanes; ++l) {
                 out_d2[k] = d2[l];
                 out_slot[k] = static_cast<int>(p + l);
-                k += static_cast<std::size_t>((p + l < end) & (near[l] != 0) & (p + l != self));
+                k += static_cast<std::size_t>(take[l] & 1);
             }
         }
     }
@@ -182,19 +204,27 @@ __attribute__((target_clones("avx2", "default"))) std::size_t scan_runs(
 // tie), and then rank_by_distance_then_id must redo it.
 __attribute__((target_clones("avx2", "default"))) bool rank_by_distance(const double* dist, std::size_t n, double t,
                                                                        std::size_t want, int* slot) {
-    const std::size_t blocks = (n + kLanes - 1) / kLanes * kLanes;
-    using L4 = long long __attribute__((vector_size(32)));
     std::fill(slot, slot + want, -1);
     bool tie = false;
-    for (std::size_t i = 0; i < n; ++i) {
-        if (dist[i] > t) continue;
-        const V4 di = splat(dist[i]);
+    // four distances at a time, each lane counting the distances below its own (the padding
+    // +inf lanes are ranked too, but never placed)
+    for (std::size_t i0 = 0; i0 < n; i0 += kLanes) {
+        const V4 di = load4(dist + i0);
         L4 count{0, 0, 0, 0};
-        for (std::size_t j = 0; j < blocks; j += kLanes) count -= (load4(dist + j) < di);
-        const auto rank = static_cast<std::size_t>((count[0] + count[1]) + (count[2] + count[3]));
-        if (rank < want) {
-            tie |= slot[rank] >= 0;
-            slot[rank] = static_cast<int>(i);
+        for (std::size_t j = 0; j < n; j += kLanes) {  // (padding +inf: never below)
+            const V4 v = load4(dist + j);
+            count -= (__builtin_shufflevector(v, v, 0, 0, 0, 0) < di);
+            count -= (__builtin_shufflevector(v, v, 1, 1, 1, 1) < di);
+            count -= (__builtin_shufflevector(v, v, 2, 2, 2, 2) < di);
+            count -= (__builtin_shufflevector(v, v, 3, 3, 3, 3) < di);
+        }
+        for (std::size_t l = 0; l < kLanes; ++l) {
+            const std::size_t i = i0 + l;
+            const auto rank = static_cast<std::size_t>(count[l]);
+            if (i < n && dist[i] <= t && rank < want) {
+                tie |= slot[rank] >= 0;
+                slot[rank] = static_cast<int>(i);
+            }
         }
     }
     return !tie;
@@ -237,34 +267,30 @@ void candidates_from_pairs(const std::vector<std::array<double, 3>>& c,
 void rad_shell(const RadGeometry& g, RadScratch& s) {
     const std::size_t m = s.cand.id.size();
     s.keep.resize(m);
+    squares_and_inverses(s.cand, m);
     rad_keep_flags(s.cand, m, g.length, g.half, s.keep.data());
     s.shell.clear();
     for (std::size_t y = 0; y < m; ++y)
         if (s.keep[y]) s.shell.push_back(s.cand.id[y]);
 }
 
-// Distances (square roots) of the n gathered squared distances, keeping those below radius,
-// with their slots (as doubles, exact), compacted into dist / dist_slot; returns how many. Arrays
-// readable and writable up to a whole 4-lane block past n.
-__attribute__((target_clones("avx2", "default"))) std::size_t distances_below(const double* d2, const int* id,
-                                                                              std::size_t n, double radius,
-                                                                              double* dist, double* dist_slot) {
-    std::size_t k = 0;
-    for (std::size_t p = 0; p < n; p += kLanes) {
-        for (std::size_t l = 0; l < kLanes; ++l) {
-            const double d = std::sqrt(d2[p + l]);
-            dist[k] = d;
-            dist_slot[k] = id[p + l];
-            k += static_cast<std::size_t>((p + l < n) & (d < radius));
-        }
+// In place square roots of v[0..n) (array writable up to a whole 4-lane block past n).
+// vsqrtpd rounds exactly like sqrtsd; it is called directly because the compiler keeps a
+// scalar errno path around std::sqrt (squared distances are never negative, so none is needed).
+__attribute__((target("avx"))) void square_roots_avx(double* v, std::size_t n) {
+    for (std::size_t p = 0; p < n; p += kLanes) _mm256_storeu_pd(v + p, _mm256_sqrt_pd(_mm256_loadu_pd(v + p)));
+}
+void square_roots(double* v, std::size_t n) {
+    if (__builtin_cpu_supports("avx")) {
+        square_roots_avx(v, n);
+        return;
     }
-    return k;
+    for (std::size_t p = 0; p < n; ++p) v[p] = std::sqrt(v[p]);
 }
 
 // How many of the n distances are <= t (arrays padded with +inf to a whole 4-lane block).
 __attribute__((target_clones("avx2", "default"))) std::size_t count_within(const double* dist, std::size_t n,
                                                                            double t) {
-    using L4 = long long __attribute__((vector_size(32)));
     L4 count{0, 0, 0, 0};
     const V4 tv = splat(t);
     for (std::size_t p = 0; p < n; p += kLanes) count -= (load4(dist + p) <= tv);
@@ -362,15 +388,22 @@ public:
             // skips square roots and has ample room for rounding).
             const double squared_bound = radius * radius * (1.0 + 1e-12);
             s.runs.clear();
+            // per y slab (span <= 128): squared gap and wrapped index, computed once
+            std::array<double, 128> gy2;  // (no zero fill: only [0, span) is read)
+            std::array<int, 128> y_of;
+            for (int dy = 0; dy < span[1]; ++dy) {
+                const double gy = full[1] ? 0.0 : gap(lo[1] + dy, 1, q);
+                gy2[static_cast<std::size_t>(dy)] = gy * gy;
+                y_of[static_cast<std::size_t>(dy)] = wrap(lo[1] + dy, n_[1]);
+            }
             for (int dz = 0; dz < span[2]; ++dz) {
                 const double gz = full[2] ? 0.0 : gap(lo[2] + dz, 2, q);
                 if (gz * gz > reach2) continue;
                 const int z = wrap(lo[2] + dz, n_[2]);
                 for (int dy = 0; dy < span[1]; ++dy) {
-                    const double gy = full[1] ? 0.0 : gap(lo[1] + dy, 1, q);
-                    const double rest = reach2 - gz * gz - gy * gy;
+                    const double rest = reach2 - gz * gz - gy2[static_cast<std::size_t>(dy)];
                     if (rest < 0.0) continue;
-                    const int y = wrap(lo[1] + dy, n_[1]);
+                    const int y = y_of[static_cast<std::size_t>(dy)];
                     int x_lo = 0, x_n = n_[0];
                     if (!full[0]) {
                         // x cells of this row within the sphere (the reach margin covers the
@@ -391,12 +424,7 @@ public:
                 scan_runs(xyz_[0].data(), xyz_[1].data(), xyz_[2].data(), s.runs.data(), s.runs.size(),
                           {xyz_[0][q], xyz_[1][q], xyz_[2][q]}, g_.length, g_.half, squared_bound, q,
                           s.gathered_d2.data(), s.gathered_slot.data());
-            const std::size_t inside = distances_below(s.gathered_d2.data(), s.gathered_slot.data(), gathered,
-                                                       radius, s.dist.data(), s.dist_slot.data());
-            if (inside >= want) {
-                select(inside, want, radius, s);
-                return;
-            }
+            if (select(gathered, want, radius, s)) return;
             if (full[0] && full[1] && full[2]) {  // fewer than `want` within reach (e.g. non-finite centres): take all
                 s.found.clear();
                 const auto qi = static_cast<std::size_t>(id_[q]);
@@ -434,39 +462,61 @@ private:
     void add_run(int first, int last, RadScratch& s) const {
         s.runs.push_back({start_[static_cast<std::size_t>(first)], start_[static_cast<std::size_t>(last) + 1]});
     }
-    // The `want` nearest of the `inside` distances in s.dist (all below radius), in (distance,
-    // id) order, into s.cand. Ranking is quadratic, so only the distances <= t are ranked, for
-    // a t that keeps at least `want` of them: every other distance is strictly larger, so
-    // they hold the `want` nearest.
-    void select(std::size_t inside, std::size_t want, double radius, RadScratch& s) const {
-        for (std::size_t k = inside; k < inside + kLanes; ++k) s.dist[k] = std::numeric_limits<double>::infinity();
+    // The `want` nearest of the `gathered` squared distances in s.gathered_d2, in (distance,
+    // id) order, into s.cand; false when fewer than `want` of them are surely below radius
+    // (the caller then grows it). Ranking is quadratic, so only a subset is ranked: those with
+    // squared distance <= t2, for a t2 that keeps at least `want` of them surely below radius
+    // (so every centre not gathered is farther). Their distances (square roots, taken only
+    // for these) are at most T = sqrt(t2) and those of all others at least T (sqrt is
+    // monotone); only distances strictly below T are ranked, and when at least `want` are,
+    // they are the `want` nearest overall and their ranks in the subset are their ranks
+    // among all (everything left out is at a distance >= T). Otherwise t2 grows.
+    bool select(std::size_t gathered, std::size_t want, double radius, RadScratch& s) const {
+        constexpr double inf = std::numeric_limits<double>::infinity();
+        for (std::size_t k = gathered; k < gathered + kLanes; ++k) s.gathered_d2[k] = inf;
+        // below this the distance is surely < radius (rounding of radius^2 and sqrt: ~1e-16)
+        const double limit2 = radius * radius * (1.0 - 1e-9);
         // t ~ radius * cbrt(fraction), the radius expected to hold want + 2 of them (the first
         // terms of the series of (1 - u)^(1/3), all of whose later terms are negative: a
-        // slight overestimate; any t works, this one rarely needs the loop below)
-        const double u = 1.0 - (static_cast<double>(want) + 2.0) / static_cast<double>(inside);
-        double t = radius * (1.0 - u / 3.0 - u * u / 9.0);
-        while (t < radius && count_within(s.dist.data(), inside, t) < want) t *= 1.05;
-        if (inside > 2 * want) {  // (after a grown radius) rank only the kept ones
-            std::size_t kept = 0;
-            for (std::size_t k = 0; k < inside; ++k) {
-                s.dist[kept] = s.dist[k];
-                s.dist_slot[kept] = s.dist_slot[k];
-                kept += static_cast<std::size_t>(s.dist[k] <= t);
+        // slight overestimate; any t works, this one rarely needs the loops below)
+        const double u = 1.0 - (static_cast<double>(want) + 2.0) / static_cast<double>(std::max<std::size_t>(gathered, 1));
+        const double t = radius * (1.0 - u / 3.0 - u * u / 9.0);
+        double t2 = std::min(t * t, limit2);
+        if (!(t2 > 0.0)) t2 = limit2;  // (growing by a factor needs t2 > 0)
+        for (;;) {
+            while (count_within(s.gathered_d2.data(), gathered, t2) < want) {
+                if (t2 >= limit2) return false;
+                t2 = std::min(t2 * 1.1025, limit2);
             }
-            inside = kept;
-            for (std::size_t k = inside; k < inside + kLanes; ++k) s.dist[k] = std::numeric_limits<double>::infinity();
-        }
-        s.slot.resize(want);
-        if (!rank_by_distance(s.dist.data(), inside, t, want, s.slot.data())) {
-            s.dist_id.resize(inside);
-            for (std::size_t k = 0; k < inside; ++k) s.dist_id[k] = id_[static_cast<std::size_t>(s.dist_slot[k])];
-            rank_by_distance_then_id(s.dist.data(), s.dist_id.data(), inside, t, want, s.slot.data());
-        }
-        s.cand.resize(want);
-        for (std::size_t k = 0; k < want; ++k) {
-            const auto at = static_cast<std::size_t>(s.slot[k]);
-            const auto p = static_cast<std::size_t>(s.dist_slot[at]);
-            s.cand.set(k, {xyz_[0][p], xyz_[1][p], xyz_[2][p]}, s.dist[at], id_[p]);
+            std::size_t kept = 0;
+            for (std::size_t k = 0; k < gathered; ++k) {
+                s.dist[kept] = s.gathered_d2[k];
+                s.dist_slot[kept] = s.gathered_slot[k];
+                kept += static_cast<std::size_t>(s.gathered_d2[k] <= t2);
+            }
+            square_roots(s.dist.data(), kept);
+            for (std::size_t k = kept; k < kept + kLanes; ++k) s.dist[k] = inf;
+            // largest double below T: "<= below_t" is "< T"
+            const double big_t = std::sqrt(t2);  // > 0 and finite
+            const double below_t = std::bit_cast<double>(std::bit_cast<std::uint64_t>(big_t) - 1);
+            if (count_within(s.dist.data(), kept, below_t) < want) {  // ties at T (rare)
+                if (t2 >= limit2) return false;
+                t2 = std::min(t2 * 1.1025, limit2);
+                continue;
+            }
+            s.slot.resize(want);
+            if (!rank_by_distance(s.dist.data(), kept, below_t, want, s.slot.data())) {
+                s.dist_id.resize(kept);
+                for (std::size_t k = 0; k < kept; ++k) s.dist_id[k] = id_[static_cast<std::size_t>(s.dist_slot[k])];
+                rank_by_distance_then_id(s.dist.data(), s.dist_id.data(), kept, below_t, want, s.slot.data());
+            }
+            s.cand.resize(want);
+            for (std::size_t k = 0; k < want; ++k) {
+                const auto at = static_cast<std::size_t>(s.slot[k]);
+                const auto p = static_cast<std::size_t>(s.dist_slot[at]);
+                s.cand.set(k, {xyz_[0][p], xyz_[1][p], xyz_[2][p]}, s.dist[at], id_[p]);
+            }
+            return true;
         }
     }
 
