@@ -331,7 +331,7 @@ TEST(Config, Validation) {
               "the frame selection is empty: start 5 >= end 5 (end is exclusive)");
     EXPECT_EQ(error_of([](Options& o) { o.dask_workers = 0; }), "dask_workers 0 is invalid: it must be >= 1");
     EXPECT_EQ(error_of([](Options& o) { o.threads = -1; }),
-              "threads -1 is invalid: it must be >= 0 (0 = all cores)");
+              "threads -1 is invalid: it must be >= 0 (0 = automatic)");
     EXPECT_NE(error_of([](Options& o) { o.submit = true; }).find("submit:"), std::string::npos);
     Options o;
     o.top_traj_file = {"/x.tpr"};

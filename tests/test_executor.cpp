@@ -108,3 +108,13 @@ TEST(Executor, WorkersStartedHookRunsOnceOnTheCallingThread) {
         }
     }
 }
+
+// Without --threads: one worker per core, but tiny passes stay on one worker.
+TEST(Chunks, DefaultWorkerCountFollowsTheWork) {
+    EXPECT_EQ(default_worker_count(2, 101, 254), 1);      // DNA duplex: ~25k atom-frames
+    EXPECT_EQ(default_worker_count(2, 201, 1176), 2);     // 392 waters
+    EXPECT_EQ(default_worker_count(8, 201, 1176), 3);     // 236k atom-frames: 3 workers' worth
+    EXPECT_EQ(default_worker_count(64, 200, 33679), 64);  // large system: every core
+    EXPECT_EQ(default_worker_count(0, 200, 33679), 1);    // unknown core count
+    EXPECT_EQ(default_worker_count(8, 0, 1000), 1);       // nothing to do
+}

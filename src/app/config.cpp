@@ -81,7 +81,7 @@ const std::vector<OptionSpec>& option_specs() {
         {"conda_env", K::OptionalString, "null", "CodeEntropy: conda environment (no effect here)", {}},
         {"conventions", K::Choice, "codeentropy", "numerical conventions to follow",
          names_of(kConventionsNames)},
-        {"threads", K::Int, "0", "worker threads; 0 = all available cores", {}},
+        {"threads", K::Int, "0", "worker threads; 0 = automatic (one per core, one for small systems)", {}},
         {"quiet", K::Flag, "false", "print nothing but errors", {}},
     };
     return specs;
@@ -460,7 +460,7 @@ std::vector<std::string> validate_options(const Options& o, std::string_view run
     if (o.hpc_nodes < 1) throw_usage("{}hpc_nodes {} is invalid: it must be >= 1", run, o.hpc_nodes);
     if (o.hpc_cores < 1) throw_usage("{}hpc_cores {} is invalid: it must be >= 1", run, o.hpc_cores);
     if (o.hpc_processes < 1) throw_usage("{}hpc_processes {} is invalid: it must be >= 1", run, o.hpc_processes);
-    if (o.threads < 0) throw_usage("{}threads {} is invalid: it must be >= 0 (0 = all cores)", run, o.threads);
+    if (o.threads < 0) throw_usage("{}threads {} is invalid: it must be >= 0 (0 = automatic)", run, o.threads);
     if (o.submit)
         throw_usage("{}submit: mcc-entropy does not submit SLURM jobs; run it inside your own job script "
                     "(with mpirun/srun for several nodes)",

@@ -50,7 +50,7 @@ struct Options {
 
     // --- mcc-entropy's own ---
     Conventions conventions = Conventions::CodeEntropy;
-    int threads = 0;  // 0 = all available cores
+    int threads = 0;  // 0 = automatic (pass/chunks.hpp default_worker_count)
     bool quiet = false;
 
     // The reference's "worker count" W, which sets its frame-chunk size (and through it the

@@ -188,10 +188,9 @@ std::optional<std::string> water_entropy_notice(const Options& o, const Topology
         "it would only add console rows, the JSON groups (waters included, treated by MCC) are unaffected");
 }
 
-int worker_threads(const Options& o) {
+int worker_threads(const Options& o, std::size_t n_frames, std::size_t n_atoms) {
     if (o.threads > 0) return o.threads;
-    const unsigned hw = std::thread::hardware_concurrency();
-    return hw == 0 ? 1 : static_cast<int>(hw);
+    return default_worker_count(std::thread::hardware_concurrency(), n_frames, n_atoms);
 }
 
 }  // namespace
@@ -236,7 +235,8 @@ RunResults run_analysis(const Options& o) {
     double merge_seconds = 0.0;
     auto job = frame_pass_job(plans, frames, in.reference_in_memory, progress, merge_seconds);
     job.on_workers_started = start_symmetry;
-    const auto merged = run_chunk_job<FramePartial>(*in.reader, chunks, worker_threads(o), job);
+    const auto merged = run_chunk_job<FramePartial>(*in.reader, chunks,
+                                                   worker_threads(o, frames.size(), in.topology.n_atoms()), job);
     progress.finish();
     const double pass_wall = wall_seconds() - pass_wall_start;
     const double pass_cpu = MpiSession::sum_all(process_cpu_seconds() - pass_cpu_start);

@@ -11,4 +11,10 @@ std::vector<FrameChunk> make_frame_chunks(std::size_t n_selected) {
     return chunks;
 }
 
+int default_worker_count(unsigned cores, std::size_t n_frames, std::size_t n_atoms) {
+    const std::size_t work = n_frames * n_atoms;
+    const std::size_t useful = std::max<std::size_t>(1, (work + kAtomFramesPerWorker - 1) / kAtomFramesPerWorker);
+    return static_cast<int>(std::min<std::size_t>(std::max(cores, 1u), useful));
+}
+
 }  // namespace mcc

@@ -17,4 +17,11 @@ struct FrameChunk {
 // balance a few dozen workers without making per-chunk overhead visible.
 std::vector<FrameChunk> make_frame_chunks(std::size_t n_selected);
 
+// Worker threads when the user did not choose (--threads 0): one per core, but no more than
+// one per kAtomFramesPerWorker atom-frames of work. A pass of a small system (a DNA duplex:
+// 101 frames x 254 atoms, ~25 ms) is slower with a second worker, which then competes with
+// the background RDKit load for the cores. The answer does not depend on the choice.
+inline constexpr std::size_t kAtomFramesPerWorker = 100'000;
+int default_worker_count(unsigned cores, std::size_t n_frames, std::size_t n_atoms);
+
 }  // namespace mcc
