@@ -199,7 +199,6 @@ RunResults run_analysis(const Options& o) {
     RunResults results;
     StageRecorder stages;
 
-
     // --- static setup: no frame is read except one for stereo perception
     stages.start("setup");
     Input in = open_input(o);
@@ -219,8 +218,9 @@ RunResults run_analysis(const Options& o) {
         first_positions = std::move(first.positions);
     }
     std::future<std::map<int, SymmetryInfo>> symmetry_task;
+    // Run by the executor once per pass (on_workers_started), on every rank.
     auto start_symmetry = [&] {
-        if (!MpiSession::is_root() || symmetry_task.valid()) return;
+        if (!MpiSession::is_root()) return;
         symmetry_task = std::async(std::launch::async, [&in, &plans, &first_positions] {
             return group_symmetry(in.topology, plans.structure, first_positions);
         });
@@ -254,7 +254,6 @@ RunResults run_analysis(const Options& o) {
     stages.start("entropy");
     VibrationalResult vibrational =
         finish_vibrational(plans.vibrational, merged->vibrational, conformational.flexible);
-    start_symmetry();  // (already running unless the pass had no worker)
     const auto symmetry = symmetry_task.get();
     std::vector<std::string> orientational_warnings;
     const auto orientational =
