@@ -74,8 +74,7 @@ struct BeadVectors {
 };
 
 struct GroupFrameMeans {
-    std::vector<std::vector<double>> mean;  // per slot, within this frame
-    std::vector<long> count;
+    std::vector<MatrixMean> slots;  // mean over the group's molecules within this frame
     // Set while a one-molecule group is processed: its frame mean is its only outer product,
     // so that goes straight into the running mean over frames (same operations, no copy).
     VibrationalPartial* direct = nullptr;
@@ -103,8 +102,9 @@ __attribute__((target_clones("avx2", "default"))) void outer_mean_step(double* m
 
 void add_outer(GroupFrameMeans& gm, int slot, const std::vector<double>& flat) {
     const std::size_t n = flat.size();
-    auto& m = gm.direct ? gm.direct->slots[static_cast<std::size_t>(slot)].mean : gm.mean[static_cast<std::size_t>(slot)];
-    long& c = gm.direct ? gm.direct->slots[static_cast<std::size_t>(slot)].count : gm.count[static_cast<std::size_t>(slot)];
+    MatrixMean& mean = (gm.direct ? gm.direct->slots : gm.slots)[static_cast<std::size_t>(slot)];
+    auto& m = mean.mean;
+    long& c = mean.count;
     ++c;
     if (c == 1) {
         m.resize(n * n);
@@ -369,22 +369,21 @@ void accumulate_vibrational(const VibrationalPlan& plan, Frame& frame, std::size
     if (out.slots.size() != plan.slot_dims.size()) out.slots.resize(plan.slot_dims.size());
     FrameKernel kernel(plan, frame);
     GroupFrameMeans gm;
-    gm.mean.resize(plan.slot_dims.size());
-    gm.count.assign(plan.slot_dims.size(), 0);
+    gm.slots.resize(plan.slot_dims.size());
     for (const VibrationalGroupPlan& g : plan.groups) {
         gm.direct = g.molecules.size() == 1 ? &out : nullptr;
         for (int m : g.molecules) kernel.molecule(plan.molecules[static_cast<std::size_t>(m)], g.slots, gm);
     }
     // Running mean over frames of the per-frame group means (reference serial reducer).
-    for (std::size_t s = 0; s < gm.count.size(); ++s) {
-        if (gm.count[s] == 0) continue;
+    for (std::size_t s = 0; s < gm.slots.size(); ++s) {
+        if (gm.slots[s].count == 0) continue;
         MatrixMean& acc = out.slots[s];
         ++acc.count;
         if (acc.count == 1) {
-            acc.mean = std::move(gm.mean[s]);
+            acc.mean = std::move(gm.slots[s].mean);
             continue;
         }
-        running_mean_step(acc.mean.data(), gm.mean[s].data(), acc.mean.size(), static_cast<double>(acc.count));
+        running_mean_step(acc.mean.data(), gm.slots[s].mean.data(), acc.mean.size(), static_cast<double>(acc.count));
     }
 }
 
