@@ -3,8 +3,7 @@
 #include <cfloat>
 #include <cmath>
 #include <numbers>
-#include <set>
-#include <unordered_map>
+#include <algorithm>
 
 #include "core/error.hpp"
 #include "io/frame.hpp"
@@ -74,19 +73,37 @@ Vec3 min_image_f32(const float* from, const float* to, const Vec3& box) {
 
 WholeGroup make_whole_group(const std::vector<int>& atoms,
                             const std::vector<std::vector<int>>& global_neighbours) {
+    // Plans hold one group per molecule, residue and bead: three flat arrays each, and a
+    // linear scan for the (few) atoms of small groups instead of a lookup table.
     WholeGroup g;
     g.atoms = atoms;
-    g.neighbours.resize(atoms.size());
-    std::unordered_map<int, int> local;
-    local.reserve(atoms.size() * 2);
-    for (std::size_t i = 0; i < atoms.size(); ++i) local.emplace(atoms[i], static_cast<int>(i));
-    for (std::size_t i = 0; i < atoms.size(); ++i) {
-        std::set<int> nb;
-        for (int other : global_neighbours[static_cast<std::size_t>(atoms[i])]) {
-            auto it = local.find(other);
-            if (it != local.end()) nb.insert(it->second);
+    g.first.reserve(atoms.size() + 1);
+    g.first.push_back(0);
+    std::size_t bonds = 0;
+    for (int atom : atoms) bonds += global_neighbours[static_cast<std::size_t>(atom)].size();
+    g.adjacency.reserve(bonds);
+    std::vector<std::pair<int, int>> sorted;  // (global, local) for large groups
+    if (atoms.size() > 16) {
+        sorted.resize(atoms.size());
+        for (std::size_t i = 0; i < atoms.size(); ++i) sorted[i] = {atoms[i], static_cast<int>(i)};
+        std::sort(sorted.begin(), sorted.end());
+    }
+    auto local_of = [&](int global) -> int {
+        if (sorted.empty()) {
+            for (std::size_t i = 0; i < atoms.size(); ++i)
+                if (atoms[i] == global) return static_cast<int>(i);
+            return -1;
         }
-        g.neighbours[i].assign(nb.begin(), nb.end());
+        const auto it = std::lower_bound(sorted.begin(), sorted.end(), std::pair<int, int>{global, -1});
+        return it != sorted.end() && it->first == global ? it->second : -1;
+    };
+    for (int atom : atoms) {
+        const auto begin = static_cast<std::ptrdiff_t>(g.adjacency.size());
+        for (int other : global_neighbours[static_cast<std::size_t>(atom)])
+            if (const int l = local_of(other); l >= 0) g.adjacency.push_back(l);
+        std::sort(g.adjacency.begin() + begin, g.adjacency.end());
+        g.adjacency.erase(std::unique(g.adjacency.begin() + begin, g.adjacency.end()), g.adjacency.end());
+        g.first.push_back(static_cast<int>(g.adjacency.size()));
     }
     return g;
 }
@@ -135,8 +152,8 @@ bool whole_positions(const WholeGroup& g, const std::vector<float>& xyz,
         for (std::size_t i = 0; i < n; ++i)
             if (placed[i] && !done[i]) todo.push_back(i);
         for (std::size_t atom : todo) {
-            for (int other_i : g.neighbours[atom]) {
-                const auto other = static_cast<std::size_t>(other_i);
+            for (int e = g.first[atom]; e < g.first[atom + 1]; ++e) {
+                const auto other = static_cast<std::size_t>(g.adjacency[static_cast<std::size_t>(e)]);
                 if (placed[other]) continue;
                 // MDAnalysis subtracts the two float32 positions in float32, then widens.
                 double vec[3];

@@ -36,8 +36,9 @@ inline Vec3 position(const std::vector<float>& xyz, int i) {
 // An ordered atom group with its intra-group bonds (local indices, ascending neighbours),
 // prepared once, as MDAnalysis make_whole sees it.
 struct WholeGroup {
-    std::vector<int> atoms;                   // global atom indices, in the order passed
-    std::vector<std::vector<int>> neighbours; // local adjacency, ascending
+    std::vector<int> atoms;      // global atom indices, in the order passed
+    std::vector<int> first;      // local adjacency: the neighbours of local atom i are
+    std::vector<int> adjacency;  // adjacency[first[i] .. first[i + 1]), ascending
 };
 WholeGroup make_whole_group(const std::vector<int>& atoms,
                             const std::vector<std::vector<int>>& global_neighbours);

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "core/keep_until_exit.hpp"
 #include "core/timing.hpp"
 #include "entropy/conformational.hpp"
 #include "entropy/orientational.hpp"
@@ -274,6 +275,8 @@ RunResults run_analysis(const Options& o) {
     results.n_frames = frames.size();
     results.frames_per_second = pass_wall > 0 ? static_cast<double>(frames.size()) / pass_wall : 0.0;
     results.angle_store_bytes_per_frame = plans.dihedrals.angle_bytes_per_frame();
+    keep_until_exit(std::move(plans));
+    keep_until_exit(std::move(in.topology));
     return results;
 }
 
