@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <deque>
 #include <thread>
+#include <vector>
 
 #include "pass/mpi_module_api.hpp"
 
@@ -22,16 +24,66 @@ void init(int* argc, char*** argv, int* rank, int* size) {
     MPI_Comm_size(MPI_COMM_WORLD, size);
 }
 
-void finalize() { MPI_Finalize(); }
+void flush_sends();
+
+void finalize() {
+    flush_sends();
+    MPI_Finalize();
+}
 
 void abort_all(int status) { MPI_Abort(MPI_COMM_WORLD, status); }
 
+// Sends are asynchronous: a rank copies its partial, starts the send and goes on computing
+// its next chunk. With blocking sends (rendezvous for large messages) every non-root rank
+// waited for rank 0 to reach each receive, so the ranks ran in lockstep and any imbalance
+// (rank 0 also merges, and computes the symmetry numbers) was paid at every chunk.
+struct PendingSend {
+    unsigned long long size = 0;
+    std::vector<unsigned char> data;
+    std::vector<MPI_Request> requests;
+};
+std::deque<PendingSend> g_pending;  // oldest first
+unsigned long long g_pending_bytes = 0;
+constexpr std::size_t kMaxPendingSends = 16;
+constexpr unsigned long long kMaxPendingBytes = 256ull << 20;
+
+bool completed(PendingSend& s) {
+    int done = 0;
+    MPI_Testall(static_cast<int>(s.requests.size()), s.requests.data(), &done, MPI_STATUSES_IGNORE);
+    return done != 0;
+}
+
+// Waits for the oldest send, sleeping between tests (the rank's worker threads may need the core).
+void finish_oldest_send() {
+    while (!completed(g_pending.front())) std::this_thread::sleep_for(std::chrono::microseconds(50));
+    g_pending_bytes -= g_pending.front().size;
+    g_pending.pop_front();
+}
+
 void send_bytes(int dest, const unsigned char* data, unsigned long long size) {
-    MPI_Send(&size, 1, MPI_UNSIGNED_LONG_LONG, dest, 0, MPI_COMM_WORLD);
+    while (!g_pending.empty() && completed(g_pending.front())) {
+        g_pending_bytes -= g_pending.front().size;
+        g_pending.pop_front();
+    }
+    while (!g_pending.empty() &&
+           (g_pending.size() >= kMaxPendingSends || g_pending_bytes + size > kMaxPendingBytes))
+        finish_oldest_send();
+    PendingSend& s = g_pending.emplace_back();  // deque: earlier entries stay where they are
+    s.size = size;
+    s.data.assign(data, data + size);
+    g_pending_bytes += size;
+    s.requests.emplace_back();
+    MPI_Isend(&s.size, 1, MPI_UNSIGNED_LONG_LONG, dest, 0, MPI_COMM_WORLD, &s.requests.back());
     for (unsigned long long off = 0; off < size; off += kPiece) {
         const unsigned long long len = std::min(kPiece, size - off);
-        MPI_Send(data + off, static_cast<int>(len), MPI_UNSIGNED_CHAR, dest, 1, MPI_COMM_WORLD);
+        s.requests.emplace_back();
+        MPI_Isend(s.data.data() + off, static_cast<int>(len), MPI_UNSIGNED_CHAR, dest, 1, MPI_COMM_WORLD,
+                  &s.requests.back());
     }
+}
+
+void flush_sends() {
+    while (!g_pending.empty()) finish_oldest_send();
 }
 
 unsigned long long receive_size(int source) {
@@ -61,8 +113,8 @@ double sum_double(double value) {
     return out;
 }
 
-constexpr MccMpiApi kApi{MCC_MPI_API_VERSION, init,         finalize,  abort_all, send_bytes,
-                         receive_size,        receive_data, sum_double};
+constexpr MccMpiApi kApi{MCC_MPI_API_VERSION, init,         finalize,   abort_all, send_bytes,
+                         flush_sends,         receive_size, receive_data, sum_double};
 
 }  // namespace
 

@@ -143,6 +143,7 @@ std::optional<Partial> run_chunk_job(const TrajectoryReader& prototype, const st
                                               job.pack(p, w);
                                               MpiSession::send_bytes(0, w.bytes());
                                           });
+        MpiSession::flush_sends();
         return std::nullopt;
     }
     // Rank 0: merge every chunk in order; its own chunks come from its threads, the others

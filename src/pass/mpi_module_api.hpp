@@ -7,7 +7,7 @@
 extern "C" {
 
 // Bumped whenever the table changes; the executable refuses a module of another version.
-#define MCC_MPI_API_VERSION 1
+#define MCC_MPI_API_VERSION 2
 // The module's file and its one exported symbol: `const MccMpiApi* mcc_mpi_api(void)`.
 #define MCC_MPI_MODULE_FILE "mcc-entropy-mpi.so"
 #define MCC_MPI_API_SYMBOL "mcc_mpi_api"
@@ -19,7 +19,10 @@ struct MccMpiApi {
     void (*finalize)(void);
     void (*abort)(int status);
     // Point-to-point byte messages: a size, then the bytes (in pieces below INT_MAX).
+    // send_bytes copies the bytes and returns while they are still on their way (a bounded
+    // number of sends in flight); flush_sends waits until every send has completed.
     void (*send_bytes)(int dest, const unsigned char* data, unsigned long long size);
+    void (*flush_sends)(void);
     // Waits (sleeping between probes, not spinning) for the next message from `source` and
     // returns its size; then receive_data takes its bytes.
     unsigned long long (*receive_size)(int source);

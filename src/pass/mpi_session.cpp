@@ -65,6 +65,10 @@ void MpiSession::send_bytes(int dest, const std::vector<unsigned char>& bytes) {
     g_mpi->send_bytes(dest, bytes.data(), bytes.size());
 }
 
+void MpiSession::flush_sends() {
+    if (g_mpi) g_mpi->flush_sends();
+}
+
 std::vector<unsigned char> MpiSession::receive_bytes(int source) {
     if (!g_mpi) throw InternalError("MPI receive without MPI");
     std::vector<unsigned char> bytes(g_mpi->receive_size(source));

@@ -23,7 +23,8 @@ public:
     [[noreturn]] static void abort(int status);
 
     // Point-to-point messages of bytes between ranks (only valid when active()).
-    static void send_bytes(int dest, const std::vector<unsigned char>& bytes);
+    static void send_bytes(int dest, const std::vector<unsigned char>& bytes);  // returns before delivery
+    static void flush_sends();  // waits until every send has been delivered
     static std::vector<unsigned char> receive_bytes(int source);
     // Sum of a double over all ranks, returned on every rank.
     static double sum_all(double value);
