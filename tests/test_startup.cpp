@@ -75,7 +75,7 @@ TEST(Startup, MpiModuleOfThisBuildHasTheCurrentTable) {
     EXPECT_EQ(api->version, MCC_MPI_API_VERSION);
     for (const void* fn : {reinterpret_cast<const void*>(api->init), reinterpret_cast<const void*>(api->finalize),
                            reinterpret_cast<const void*>(api->abort), reinterpret_cast<const void*>(api->send_bytes),
-                           reinterpret_cast<const void*>(api->flush_sends),
+                           reinterpret_cast<const void*>(api->flush_sends), reinterpret_cast<const void*>(api->message_waiting),
                            reinterpret_cast<const void*>(api->receive_size),
                            reinterpret_cast<const void*>(api->receive_data),
                            reinterpret_cast<const void*>(api->sum_double)})

@@ -86,6 +86,12 @@ void flush_sends() {
     while (!g_pending.empty()) finish_oldest_send();
 }
 
+int message_waiting(int source) {
+    int ready = 0;
+    MPI_Iprobe(source, 0, MPI_COMM_WORLD, &ready, MPI_STATUS_IGNORE);
+    return ready;
+}
+
 unsigned long long receive_size(int source) {
     // Poll politely instead of MPI_Recv's busy wait: rank 0 may share its cores with worker
     // threads that are still computing.
@@ -114,7 +120,7 @@ double sum_double(double value) {
 }
 
 constexpr MccMpiApi kApi{MCC_MPI_API_VERSION, init,         finalize,   abort_all, send_bytes,
-                         flush_sends,         receive_size, receive_data, sum_double};
+                         flush_sends,         message_waiting, receive_size, receive_data, sum_double};
 
 }  // namespace
 

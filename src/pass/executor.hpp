@@ -147,10 +147,14 @@ std::optional<Partial> run_chunk_job(const TrajectoryReader& prototype, const st
         return std::nullopt;
     }
     // Rank 0: merge every chunk in order; its own chunks come from its threads, the others
-    // arrive from their ranks (each rank sends its chunks in increasing order).
+    // arrive from their ranks (each rank sends its chunks in increasing order). While its own
+    // chunks are being computed, rank 0 takes only partials that have already arrived, so it
+    // never idles waiting for a slower rank; a bounded number of its own partials waits for
+    // their turn (then it does wait, to bound memory).
+    constexpr std::size_t kMaxWaitingOwn = 8;
     std::map<std::size_t, Partial> local;
     std::size_t next = 0;
-    auto drain = [&]() {
+    auto drain = [&](bool wait) {
         while (next < chunks.size()) {
             const int owner = static_cast<int>(next % static_cast<std::size_t>(n_ranks));
             if (owner == 0) {
@@ -160,6 +164,7 @@ std::optional<Partial> run_chunk_job(const TrajectoryReader& prototype, const st
                 local.erase(it);
                 fold(next, std::move(p));
             } else {
+                if (!wait && !MpiSession::message_waiting(owner)) return;
                 const auto bytes = MpiSession::receive_bytes(owner);
                 ByteReader r(bytes.data(), bytes.size());
                 fold(next, job.unpack(r));
@@ -169,9 +174,9 @@ std::optional<Partial> run_chunk_job(const TrajectoryReader& prototype, const st
     };
     detail::run_local_chunks<Partial>(prototype, chunks, mine, threads, job, [&](std::size_t k, Partial&& p) {
         local.emplace(k, std::move(p));
-        drain();
+        drain(/*wait=*/local.size() > kMaxWaitingOwn);
     });
-    drain();
+    drain(/*wait=*/true);
     if (!total) total = job.make();
     return total;
 }

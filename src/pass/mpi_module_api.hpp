@@ -23,6 +23,8 @@ struct MccMpiApi {
     // number of sends in flight); flush_sends waits until every send has completed.
     void (*send_bytes)(int dest, const unsigned char* data, unsigned long long size);
     void (*flush_sends)(void);
+    // Whether a message from `source` has arrived (receive_size would not wait).
+    int (*message_waiting)(int source);
     // Waits (sleeping between probes, not spinning) for the next message from `source` and
     // returns its size; then receive_data takes its bytes.
     unsigned long long (*receive_size)(int source);

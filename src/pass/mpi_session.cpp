@@ -69,6 +69,11 @@ void MpiSession::flush_sends() {
     if (g_mpi) g_mpi->flush_sends();
 }
 
+bool MpiSession::message_waiting(int source) {
+    if (!g_mpi) throw InternalError("MPI probe without MPI");
+    return g_mpi->message_waiting(source) != 0;
+}
+
 std::vector<unsigned char> MpiSession::receive_bytes(int source) {
     if (!g_mpi) throw InternalError("MPI receive without MPI");
     std::vector<unsigned char> bytes(g_mpi->receive_size(source));

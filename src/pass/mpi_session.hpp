@@ -25,6 +25,7 @@ public:
     // Point-to-point messages of bytes between ranks (only valid when active()).
     static void send_bytes(int dest, const std::vector<unsigned char>& bytes);  // returns before delivery
     static void flush_sends();  // waits until every send has been delivered
+    static bool message_waiting(int source);  // receive_bytes(source) would not wait
     static std::vector<unsigned char> receive_bytes(int source);
     // Sum of a double over all ranks, returned on every rank.
     static double sum_all(double value);
