@@ -28,6 +28,14 @@ namespace {
 
 constexpr int n3 = 3;
 
+// The helpers are small and mostly called with constant sizes: inlined, their loops unroll and
+// their index arithmetic folds (the operations and their order stay those of the Fortran).
+#if defined(__GNUC__)
+#define MCC_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define MCC_ALWAYS_INLINE inline
+#endif
+
 // dlamch constants of IEEE double as LAPACK 3.11 defines them.
 constexpr double safe_min = 0x1p-1022;   // dlamch('S')
 constexpr double precision = 0x1p-52;    // dlamch('P') = eps * radix
@@ -45,7 +53,7 @@ struct Mat {
 // ---- reference BLAS (only the strides used here) --------------------------------------------
 
 // dnrm2.f90 (Blue's scaled sum of squares).
-double dnrm2(int n, const double* x, int incx) {
+MCC_ALWAYS_INLINE double dnrm2(int n, const double* x, int incx) {
     constexpr double tsml = 0x1p-511, tbig = 0x1p486, ssml = 0x1p537, sbig = 0x1p-538;
     constexpr double max_n = overflow;
     if (n <= 0) return 0.0;
@@ -96,13 +104,13 @@ double dnrm2(int n, const double* x, int incx) {
     return scl * std::sqrt(sumsq);
 }
 
-void dscal(int n, double da, double* x, int incx) {
+MCC_ALWAYS_INLINE void dscal(int n, double da, double* x, int incx) {
     if (n <= 0 || da == 1.0) return;
     for (int i = 0; i < n; ++i) x[i * incx] = da * x[i * incx];
 }
 
 // 1-based index of the first largest |x|.
-int idamax(int n, const double* x, int incx) {
+MCC_ALWAYS_INLINE int idamax(int n, const double* x, int incx) {
     if (n < 1) return 0;
     int best = 1;
     double dmax = std::fabs(x[0]);
@@ -116,12 +124,12 @@ int idamax(int n, const double* x, int incx) {
     return best;
 }
 
-void daxpy(int n, double da, const double* x, double* y) {
+MCC_ALWAYS_INLINE void daxpy(int n, double da, const double* x, double* y) {
     if (n <= 0 || da == 0.0) return;
     for (int i = 0; i < n; ++i) y[i] = y[i] + da * x[i];
 }
 
-void drot(int n, double* x, int incx, double* y, int incy, double c, double s) {
+MCC_ALWAYS_INLINE void drot(int n, double* x, int incx, double* y, int incy, double c, double s) {
     for (int i = 0; i < n; ++i) {
         double& xi = x[i * incx];
         double& yi = y[i * incy];
@@ -131,12 +139,12 @@ void drot(int n, double* x, int incx, double* y, int incy, double c, double s) {
     }
 }
 
-void dswap(int n, double* x, int incx, double* y, int incy) {
+MCC_ALWAYS_INLINE void dswap(int n, double* x, int incx, double* y, int incy) {
     for (int i = 0; i < n; ++i) std::swap(x[i * incx], y[i * incy]);
 }
 
 // y := A x (dgemv 'N', alpha 1, beta 0, unit strides), A is m x n.
-void dgemv_n(int m, int n, Mat a, const double* x, double* y) {
+MCC_ALWAYS_INLINE void dgemv_n(int m, int n, Mat a, const double* x, double* y) {
     if (m == 0 || n == 0) return;
     for (int i = 0; i < m; ++i) y[i] = 0.0;
     for (int j = 1; j <= n; ++j) {
@@ -146,7 +154,7 @@ void dgemv_n(int m, int n, Mat a, const double* x, double* y) {
 }
 
 // y := A^T x (dgemv 'T', alpha 1, beta 0, unit strides), A is m x n.
-void dgemv_t(int m, int n, Mat a, const double* x, double* y) {
+MCC_ALWAYS_INLINE void dgemv_t(int m, int n, Mat a, const double* x, double* y) {
     if (m == 0 || n == 0) return;
     for (int j = 0; j < n; ++j) y[j] = 0.0;
     for (int j = 1; j <= n; ++j) {
@@ -157,7 +165,7 @@ void dgemv_t(int m, int n, Mat a, const double* x, double* y) {
 }
 
 // A := A + alpha x y^T (dger, unit strides), A is m x n.
-void dger(int m, int n, double alpha, const double* x, const double* y, Mat a) {
+MCC_ALWAYS_INLINE void dger(int m, int n, double alpha, const double* x, const double* y, Mat a) {
     if (m == 0 || n == 0 || alpha == 0.0) return;
     for (int j = 1; j <= n; ++j) {
         if (y[j - 1] != 0.0) {
@@ -169,7 +177,7 @@ void dger(int m, int n, double alpha, const double* x, const double* y, Mat a) {
 
 // ---- LAPACK auxiliaries ---------------------------------------------------------------------
 
-double dlapy2(double x, double y) {
+MCC_ALWAYS_INLINE double dlapy2(double x, double y) {
     // x, y are finite here (inputs are checked); the NaN branches of dlapy2 are not needed.
     const double xabs = std::fabs(x), yabs = std::fabs(y);
     const double w = std::max(xabs, yabs), z = std::min(xabs, yabs);
@@ -179,7 +187,7 @@ double dlapy2(double x, double y) {
 }
 
 // Last non-zero column of the m x n matrix a (0 when none).
-int iladlc(int m, int n, Mat a) {
+MCC_ALWAYS_INLINE int iladlc(int m, int n, Mat a) {
     if (n == 0) return 0;
     if (a(1, n) != 0.0 || a(m, n) != 0.0) return n;
     for (int c = n; c >= 1; --c)
@@ -189,7 +197,7 @@ int iladlc(int m, int n, Mat a) {
 }
 
 // Last non-zero row of the m x n matrix a (0 when none).
-int iladlr(int m, int n, Mat a) {
+MCC_ALWAYS_INLINE int iladlr(int m, int n, Mat a) {
     if (m == 0) return 0;
     if (a(m, 1) != 0.0 || a(m, n) != 0.0) return m;
     int last = 0;
@@ -202,7 +210,7 @@ int iladlr(int m, int n, Mat a) {
 }
 
 // Elementary reflector H with H (alpha; x) = (beta; 0); alpha becomes beta.
-void dlarfg(int n, double& alpha, double* x, int incx, double& tau) {
+MCC_ALWAYS_INLINE void dlarfg(int n, double& alpha, double* x, int incx, double& tau) {
     if (n <= 1) {
         tau = 0.0;
         return;
@@ -233,7 +241,7 @@ void dlarfg(int n, double& alpha, double* x, int incx, double& tau) {
 }
 
 // C := H C (left) or C H (right), H = I - tau v v^T, v with unit stride; C is m x n.
-void dlarf(bool left, int m, int n, const double* v, double tau, Mat c, double* work) {
+MCC_ALWAYS_INLINE void dlarf(bool left, int m, int n, const double* v, double tau, Mat c, double* work) {
     int lastv = 0, lastc = 0;
     if (tau != 0.0) {
         lastv = left ? m : n;
@@ -879,82 +887,75 @@ bool dlahqr(Mat h, int ilo, int ihi, double wr[3], double wi[3], Mat z) {
                 }
             }
 
-            // Look for two consecutive small subdiagonal elements.
+            // For n = 3 a sweep only runs on the whole matrix: with nh = 3 (ilo = 1, ihi = 3)
+            // any l > 1 or i < 3 means l >= i - 1 (converged above), and with nh <= 2 never.
+            // So i = 3, l = 1, and the search for two small subdiagonals stops at m = l = 1;
+            // the indices below are those constants (i1 = iloz = 1, i2 = ihiz = 3).
+            if (i != 3 || l != 1) return false;  // unreachable; the library would decide
             double v[3];
-            int m;
-            for (m = i - 2; m >= l; --m) {
-                double h21s = h(m + 1, m);
-                double s = std::fabs(h(m, m) - rt2r) + std::fabs(rt2i) + std::fabs(h21s);
-                h21s = h(m + 1, m) / s;
-                v[0] = h21s * h(m, m + 1) + (h(m, m) - rt1r) * ((h(m, m) - rt2r) / s) -
+            {
+                // m = 1: the first column of the double-shift polynomial.
+                double h21s = h(2, 1);
+                double s = std::fabs(h(1, 1) - rt2r) + std::fabs(rt2i) + std::fabs(h21s);
+                h21s = h(2, 1) / s;
+                v[0] = h21s * h(1, 2) + (h(1, 1) - rt1r) * ((h(1, 1) - rt2r) / s) -
                        rt1i * (rt2i / s);
-                v[1] = h21s * (h(m, m) + h(m + 1, m + 1) - rt1r - rt2r);
-                v[2] = h21s * h(m + 2, m + 1);
+                v[1] = h21s * (h(1, 1) + h(2, 2) - rt1r - rt2r);
+                v[2] = h21s * h(3, 2);
                 s = std::fabs(v[0]) + std::fabs(v[1]) + std::fabs(v[2]);
                 v[0] = v[0] / s;
                 v[1] = v[1] / s;
                 v[2] = v[2] / s;
-                if (m == l) break;
-                const double h00 = std::fabs(h(m, m - 1)) * (std::fabs(v[1]) + std::fabs(v[2]));
-                const double h01 = ulp * std::fabs(v[0]) *
-                                   (std::fabs(h(m - 1, m - 1)) + std::fabs(h(m, m)) +
-                                    std::fabs(h(m + 1, m + 1)));
-                if (h00 <= h01) break;
             }
-
-            // Double-shift QR step.
-            for (k = m; k <= i - 1; ++k) {
-                const int nr = std::min(3, i - k + 1);
-                if (k > m)
-                    for (int q = 0; q < nr; ++q) v[q] = h(k + q, k - 1);
+            {
+                // k = m = l = 1: a 3-reflector from v, applied to rows 1..3 / columns 1..3 and Z.
                 double t1;
-                dlarfg(nr, v[0], &v[1], 1, t1);
-                if (k > m) {
-                    h(k, k - 1) = v[0];
-                    h(k + 1, k - 1) = 0.0;
-                    if (k < i - 1) h(k + 2, k - 1) = 0.0;
-                } else if (m > l) {
-                    h(k, k - 1) = h(k, k - 1) * (1.0 - t1);
+                dlarfg(3, v[0], &v[1], 1, t1);
+                const double v2 = v[1], v3 = v[2];
+                const double t2 = t1 * v2, t3 = t1 * v3;
+                for (int j = 1; j <= 3; ++j) {
+                    const double sum = h(1, j) + v2 * h(2, j) + v3 * h(3, j);
+                    h(1, j) = h(1, j) - sum * t1;
+                    h(2, j) = h(2, j) - sum * t2;
+                    h(3, j) = h(3, j) - sum * t3;
                 }
+                for (int j = 1; j <= 3; ++j) {
+                    const double sum = h(j, 1) + v2 * h(j, 2) + v3 * h(j, 3);
+                    h(j, 1) = h(j, 1) - sum * t1;
+                    h(j, 2) = h(j, 2) - sum * t2;
+                    h(j, 3) = h(j, 3) - sum * t3;
+                }
+                for (int j = 1; j <= 3; ++j) {
+                    const double sum = z(j, 1) + v2 * z(j, 2) + v3 * z(j, 3);
+                    z(j, 1) = z(j, 1) - sum * t1;
+                    z(j, 2) = z(j, 2) - sum * t2;
+                    z(j, 3) = z(j, 3) - sum * t3;
+                }
+            }
+            {
+                // k = 2 = i - 1: a 2-reflector restoring the Hessenberg form in column 1.
+                v[0] = h(2, 1);
+                v[1] = h(3, 1);
+                double t1;
+                dlarfg(2, v[0], &v[1], 1, t1);
+                h(2, 1) = v[0];
+                h(3, 1) = 0.0;
                 const double v2 = v[1];
                 const double t2 = t1 * v2;
-                if (nr == 3) {
-                    const double v3 = v[2];
-                    const double t3 = t1 * v3;
-                    for (int j = k; j <= i2; ++j) {
-                        const double sum = h(k, j) + v2 * h(k + 1, j) + v3 * h(k + 2, j);
-                        h(k, j) = h(k, j) - sum * t1;
-                        h(k + 1, j) = h(k + 1, j) - sum * t2;
-                        h(k + 2, j) = h(k + 2, j) - sum * t3;
-                    }
-                    for (int j = i1; j <= std::min(k + 3, i); ++j) {
-                        const double sum = h(j, k) + v2 * h(j, k + 1) + v3 * h(j, k + 2);
-                        h(j, k) = h(j, k) - sum * t1;
-                        h(j, k + 1) = h(j, k + 1) - sum * t2;
-                        h(j, k + 2) = h(j, k + 2) - sum * t3;
-                    }
-                    for (int j = iloz; j <= ihiz; ++j) {
-                        const double sum = z(j, k) + v2 * z(j, k + 1) + v3 * z(j, k + 2);
-                        z(j, k) = z(j, k) - sum * t1;
-                        z(j, k + 1) = z(j, k + 1) - sum * t2;
-                        z(j, k + 2) = z(j, k + 2) - sum * t3;
-                    }
-                } else if (nr == 2) {
-                    for (int j = k; j <= i2; ++j) {
-                        const double sum = h(k, j) + v2 * h(k + 1, j);
-                        h(k, j) = h(k, j) - sum * t1;
-                        h(k + 1, j) = h(k + 1, j) - sum * t2;
-                    }
-                    for (int j = i1; j <= i; ++j) {
-                        const double sum = h(j, k) + v2 * h(j, k + 1);
-                        h(j, k) = h(j, k) - sum * t1;
-                        h(j, k + 1) = h(j, k + 1) - sum * t2;
-                    }
-                    for (int j = iloz; j <= ihiz; ++j) {
-                        const double sum = z(j, k) + v2 * z(j, k + 1);
-                        z(j, k) = z(j, k) - sum * t1;
-                        z(j, k + 1) = z(j, k + 1) - sum * t2;
-                    }
+                for (int j = 2; j <= 3; ++j) {
+                    const double sum = h(2, j) + v2 * h(3, j);
+                    h(2, j) = h(2, j) - sum * t1;
+                    h(3, j) = h(3, j) - sum * t2;
+                }
+                for (int j = 1; j <= 3; ++j) {
+                    const double sum = h(j, 2) + v2 * h(j, 3);
+                    h(j, 2) = h(j, 2) - sum * t1;
+                    h(j, 3) = h(j, 3) - sum * t2;
+                }
+                for (int j = 1; j <= 3; ++j) {
+                    const double sum = z(j, 2) + v2 * z(j, 3);
+                    z(j, 2) = z(j, 2) - sum * t1;
+                    z(j, 3) = z(j, 3) - sum * t2;
                 }
             }
         }
