@@ -57,6 +57,13 @@ MCC_ALWAYS_INLINE double dnrm2(int n, const double* x, int incx) {
     constexpr double tsml = 0x1p-511, tbig = 0x1p486, ssml = 0x1p537, sbig = 0x1p-538;
     constexpr double max_n = overflow;
     if (n <= 0) return 0.0;
+    if (n == 1) {
+        // One entry in the middle range: the result is sqrt(x * x), which is |x| exactly in
+        // binary floating point when x * x neither overflows nor underflows (true for
+        // tsml <= |x| <= tbig). dlarfg of a 2-vector takes this path; it saves a sqrt.
+        const double ax = std::fabs(x[0]);
+        if (ax >= tsml && ax <= tbig) return ax;
+    }
     double scl = 1.0, sumsq = 0.0, asml = 0.0, amed = 0.0, abig = 0.0;
     bool notbig = true;
     for (int i = 0; i < n; ++i) {
@@ -324,7 +331,7 @@ double dlanv2_safmn2() {
 }
 
 // Schur factorisation of a real 2x2 nonsymmetric matrix in standardised form.
-void dlanv2(double& a, double& b, double& c, double& d, double& rt1r, double& rt1i, double& rt2r,
+MCC_ALWAYS_INLINE void dlanv2(double& a, double& b, double& c, double& d, double& rt1r, double& rt1i, double& rt2r,
             double& rt2i, double& cs, double& sn) {
     constexpr double multpl = 4.0;
     const double eps = precision;
@@ -585,7 +592,7 @@ void dlaln2(int na, int nw, double smin, const double* t_block, double b[4], dou
 
 // dgebal('B'): permutations isolating eigenvalues, then power-of-two scaling. Returns false on
 // dgebal's NaN error exit (cannot happen for finite input; kept as a fallback).
-bool dgebal(Mat a, int& ilo, int& ihi, double scale[3]) {
+MCC_ALWAYS_INLINE bool dgebal(Mat a, int& ilo, int& ihi, double scale[3]) {
     const int n = n3;
     int k = 1, l = n;
     // Search for rows isolating an eigenvalue and push them down.
@@ -720,7 +727,7 @@ bool dgebal(Mat a, int& ilo, int& ihi, double scale[3]) {
 }
 
 // dgehrd for n = 3 (always the unblocked dgehd2): Hessenberg form, reflectors below.
-void dgehrd(Mat a, int ilo, int ihi, double tau[2]) {
+MCC_ALWAYS_INLINE void dgehrd(Mat a, int ilo, int ihi, double tau[2]) {
     const int n = n3;
     for (int i = 1; i <= ilo - 1; ++i) tau[i - 1] = 0.0;
     for (int i = std::max(1, ihi); i <= n - 1; ++i) tau[i - 1] = 0.0;
@@ -737,7 +744,7 @@ void dgehrd(Mat a, int ilo, int ihi, double tau[2]) {
 }
 
 // dorg2r: the m x n matrix Q with orthonormal columns from k reflectors stored in a.
-void dorg2r(int m, int n, int k, Mat a, const double* tau) {
+MCC_ALWAYS_INLINE void dorg2r(int m, int n, int k, Mat a, const double* tau) {
     if (n <= 0) return;
     double work[n3];
     for (int j = k + 1; j <= n; ++j) {
@@ -756,7 +763,7 @@ void dorg2r(int m, int n, int k, Mat a, const double* tau) {
 }
 
 // dorghr: the orthogonal Q of the Hessenberg reduction (a holds the reflectors on entry).
-void dorghr(Mat a, int ilo, int ihi, const double tau[2]) {
+MCC_ALWAYS_INLINE void dorghr(Mat a, int ilo, int ihi, const double tau[2]) {
     const int n = n3;
     const int nh = ihi - ilo;
     // Shift the reflector vectors one column right; unit rows/columns outside ilo..ihi.
@@ -778,7 +785,9 @@ void dorghr(Mat a, int ilo, int ihi, const double tau[2]) {
 
 // dlahqr with wantt = wantz = true, iloz = ilo, ihiz = ihi. Returns false when an eigenvalue
 // does not converge (dlahqr's info > 0; the library would go on with dlaqr0).
-bool dlahqr(Mat h, int ilo, int ihi, double wr[3], double wi[3], Mat z) {
+// The active block ilo..ihi is a template parameter, so its bounds fold into the loops.
+template <int ilo, int ihi>
+MCC_ALWAYS_INLINE bool dlahqr_block(Mat h, double wr[3], double wi[3], Mat z) {
     const int n = n3;
     if (ilo == ihi) {
         wr[ilo - 1] = h(ilo, ilo);
@@ -980,10 +989,41 @@ bool dlahqr(Mat h, int ilo, int ihi, double wr[3], double wi[3], Mat z) {
     return true;
 }
 
+bool dlahqr(Mat h_io, int ilo, int ihi, double wr_io[3], double wi_io[3], Mat z_io) {
+    // Work on local copies: H, Z and the eigenvalues then cannot alias, so the compiler keeps
+    // values in registers across the stores of a sweep.
+    double hbuf[9], zbuf[9], wr[3] = {}, wi[3] = {};
+    for (int q = 0; q < 9; ++q) {
+        hbuf[q] = h_io.p[q];
+        zbuf[q] = z_io.p[q];
+    }
+    const Mat h{hbuf}, z{zbuf};
+    bool ok = false;
+    switch (3 * (ilo - 1) + (ihi - 1)) {
+        case 0: ok = dlahqr_block<1, 1>(h, wr, wi, z); break;
+        case 1: ok = dlahqr_block<1, 2>(h, wr, wi, z); break;
+        case 2: ok = dlahqr_block<1, 3>(h, wr, wi, z); break;
+        case 4: ok = dlahqr_block<2, 2>(h, wr, wi, z); break;
+        case 5: ok = dlahqr_block<2, 3>(h, wr, wi, z); break;
+        case 8: ok = dlahqr_block<3, 3>(h, wr, wi, z); break;
+        default: return false;
+    }
+    if (!ok) return false;
+    for (int q = 0; q < 9; ++q) {
+        h_io.p[q] = hbuf[q];
+        z_io.p[q] = zbuf[q];
+    }
+    for (int q = ilo - 1; q < ihi; ++q) {  // dlahqr sets the eigenvalues of its block only
+        wr_io[q] = wr[q];
+        wi_io[q] = wi[q];
+    }
+    return true;
+}
+
 // dtrevc3('R', 'B') with the workspace dgeev passes (nb = 64: the blocked back-transform, one
 // dgemm for all three vectors). T is the quasi-triangular Schur form; vr holds the Schur
 // vectors on entry and the (max-norm scaled) eigenvectors on exit.
-bool dtrevc3_right(Mat t, Mat vr) {
+MCC_ALWAYS_INLINE bool dtrevc3_right(Mat t, Mat vr) {
     const int n = n3;
     const double unfl = safe_min;
     const double ulp = precision;
@@ -1155,7 +1195,7 @@ bool dtrevc3_right(Mat t, Mat vr) {
 }
 
 // dgebak('B', 'R'): undo the balancing on the eigenvectors.
-void dgebak(int ilo, int ihi, const double scale[3], Mat v) {
+MCC_ALWAYS_INLINE void dgebak(int ilo, int ihi, const double scale[3], Mat v) {
     const int n = n3, m = n3;
     if (ilo != ihi)
         for (int i = ilo; i <= ihi; ++i) dscal(m, scale[i - 1], v.at(i, 1), n3);
