@@ -123,10 +123,9 @@ MCC_ALWAYS_INLINE int idamax(int n, const double* x, int incx) {
     double dmax = std::fabs(x[0]);
     for (int i = 2; i <= n; ++i) {
         const double v = std::fabs(x[(i - 1) * incx]);
-        if (v > dmax) {
-            best = i;
-            dmax = v;
-        }
+        // Selects rather than a branch: which entry is largest is data-dependent.
+        best = v > dmax ? i : best;
+        dmax = v > dmax ? v : dmax;
     }
     return best;
 }
@@ -494,9 +493,7 @@ void dlaln2(int na, int nw, double smin, const double* t_block, double b[4], dou
                 cnorm = smini;
             }
             const double bnorm = std::fabs(B(1, 1));
-            if (cnorm < 1.0 && bnorm > 1.0) {
-                if (bnorm > bignum * cnorm) scale = 1.0 / bnorm;
-            }
+            if ((cnorm < 1.0) & (bnorm > 1.0) & (bnorm > bignum * cnorm)) scale = 1.0 / bnorm;
             X(1, 1) = (B(1, 1) * scale) / csr;
             xnorm = std::fabs(X(1, 1));
         } else {
@@ -509,9 +506,7 @@ void dlaln2(int na, int nw, double smin, const double* t_block, double b[4], dou
                 cnorm = smini;
             }
             const double bnorm = std::fabs(B(1, 1)) + std::fabs(B(1, 2));
-            if (cnorm < 1.0 && bnorm > 1.0) {
-                if (bnorm > bignum * cnorm) scale = 1.0 / bnorm;
-            }
+            if ((cnorm < 1.0) & (bnorm > 1.0) & (bnorm > bignum * cnorm)) scale = 1.0 / bnorm;
             dladiv(scale * B(1, 1), scale * B(1, 2), csr, csi, X(1, 1), X(1, 2));
             xnorm = std::fabs(X(1, 1)) + std::fabs(X(1, 2));
         }
@@ -884,13 +879,11 @@ MCC_ALWAYS_INLINE bool dlahqr_block(Mat h, double wr[3], double wi[3], Mat z) {
                     } else {
                         rt1r = tr + rtdisc;
                         rt2r = tr - rtdisc;
-                        if (std::fabs(rt1r - h22) <= std::fabs(rt2r - h22)) {
-                            rt1r = rt1r * s;
-                            rt2r = rt1r;
-                        } else {
-                            rt2r = rt2r * s;
-                            rt1r = rt2r;
-                        }
+                        // The root closer to h22, as a select: the comparison is a coin toss.
+                        const double nearer =
+                            std::fabs(rt1r - h22) <= std::fabs(rt2r - h22) ? rt1r : rt2r;
+                        rt1r = nearer * s;
+                        rt2r = rt1r;
                         rt1i = rt2i = 0.0;
                     }
                 }
@@ -1079,11 +1072,9 @@ MCC_ALWAYS_INLINE bool dtrevc3_right(Mat t, Mat vr) {
                 if (j1 == j2) {
                     b[0] = xv[j - 1];
                     dlaln2(1, 1, smin, t.at(j, j), b, wr, 0.0, x, scale, xnorm);
-                    if (xnorm > 1.0) {
-                        if (cnorm[j - 1] > bignum / xnorm) {
-                            X(1, 1) = X(1, 1) / xnorm;
-                            scale = scale / xnorm;
-                        }
+                    if ((xnorm > 1.0) & (cnorm[j - 1] > bignum / xnorm)) {
+                        X(1, 1) = X(1, 1) / xnorm;
+                        scale = scale / xnorm;
                     }
                     if (scale != 1.0) dscal(ki, scale, xv, 1);
                     xv[j - 1] = X(1, 1);
@@ -1092,13 +1083,11 @@ MCC_ALWAYS_INLINE bool dtrevc3_right(Mat t, Mat vr) {
                     b[0] = xv[j - 2];
                     b[1] = xv[j - 1];
                     dlaln2(2, 1, smin, t.at(j - 1, j - 1), b, wr, 0.0, x, scale, xnorm);
-                    if (xnorm > 1.0) {
-                        const double beta = std::max(cnorm[j - 2], cnorm[j - 1]);
-                        if (beta > bignum / xnorm) {
-                            X(1, 1) = X(1, 1) / xnorm;
-                            X(2, 1) = X(2, 1) / xnorm;
-                            scale = scale / xnorm;
-                        }
+                    const double beta = std::max(cnorm[j - 2], cnorm[j - 1]);
+                    if ((xnorm > 1.0) & (beta > bignum / xnorm)) {
+                        X(1, 1) = X(1, 1) / xnorm;
+                        X(2, 1) = X(2, 1) / xnorm;
+                        scale = scale / xnorm;
                     }
                     if (scale != 1.0) dscal(ki, scale, xv, 1);
                     xv[j - 2] = X(1, 1);
@@ -1141,12 +1130,10 @@ MCC_ALWAYS_INLINE bool dtrevc3_right(Mat t, Mat vr) {
                 b[0] = xr[j - 1];
                 b[2] = xi[j - 1];
                 dlaln2(1, 2, smin, t.at(j, j), b, wr, wi, x, scale, xnorm);
-                if (xnorm > 1.0) {
-                    if (cnorm[j - 1] > bignum / xnorm) {
-                        X(1, 1) = X(1, 1) / xnorm;
-                        X(1, 2) = X(1, 2) / xnorm;
-                        scale = scale / xnorm;
-                    }
+                if ((xnorm > 1.0) & (cnorm[j - 1] > bignum / xnorm)) {
+                    X(1, 1) = X(1, 1) / xnorm;
+                    X(1, 2) = X(1, 2) / xnorm;
+                    scale = scale / xnorm;
                 }
                 if (scale != 1.0) {
                     dscal(ki, scale, xr, 1);
