@@ -255,6 +255,17 @@ MCC_ALWAYS_INLINE void dlarf(bool left, int m, int n, const double* v, double ta
         lastc = left ? iladlc(lastv, n, c) : iladlr(m, lastv, c);
     }
     if (lastv <= 0) return;
+    if (lastv == (left ? m : n) && lastc == (left ? n : m)) {
+        // The usual case, spelled with the (constant) full sizes so the loops unroll.
+        if (left) {
+            dgemv_t(m, n, c, v, work);
+            dger(m, n, -tau, v, work, c);
+        } else {
+            dgemv_n(m, n, c, v, work);
+            dger(m, n, -tau, work, v, c);
+        }
+        return;
+    }
     if (left) {
         dgemv_t(lastv, lastc, c, v, work);
         dger(lastv, lastc, -tau, v, work, c);
@@ -982,36 +993,6 @@ MCC_ALWAYS_INLINE bool dlahqr_block(Mat h, double wr[3], double wi[3], Mat z) {
     return true;
 }
 
-bool dlahqr(Mat h_io, int ilo, int ihi, double wr_io[3], double wi_io[3], Mat z_io) {
-    // Work on local copies: H, Z and the eigenvalues then cannot alias, so the compiler keeps
-    // values in registers across the stores of a sweep.
-    double hbuf[9], zbuf[9], wr[3] = {}, wi[3] = {};
-    for (int q = 0; q < 9; ++q) {
-        hbuf[q] = h_io.p[q];
-        zbuf[q] = z_io.p[q];
-    }
-    const Mat h{hbuf}, z{zbuf};
-    bool ok = false;
-    switch (3 * (ilo - 1) + (ihi - 1)) {
-        case 0: ok = dlahqr_block<1, 1>(h, wr, wi, z); break;
-        case 1: ok = dlahqr_block<1, 2>(h, wr, wi, z); break;
-        case 2: ok = dlahqr_block<1, 3>(h, wr, wi, z); break;
-        case 4: ok = dlahqr_block<2, 2>(h, wr, wi, z); break;
-        case 5: ok = dlahqr_block<2, 3>(h, wr, wi, z); break;
-        case 8: ok = dlahqr_block<3, 3>(h, wr, wi, z); break;
-        default: return false;
-    }
-    if (!ok) return false;
-    for (int q = 0; q < 9; ++q) {
-        h_io.p[q] = hbuf[q];
-        z_io.p[q] = zbuf[q];
-    }
-    for (int q = ilo - 1; q < ihi; ++q) {  // dlahqr sets the eigenvalues of its block only
-        wr_io[q] = wr[q];
-        wi_io[q] = wi[q];
-    }
-    return true;
-}
 
 // dtrevc3('R', 'B') with the workspace dgeev passes (nb = 64: the blocked back-transform, one
 // dgemm for all three vectors). T is the quasi-triangular Schur form; vr holds the Schur
@@ -1198,26 +1179,18 @@ MCC_ALWAYS_INLINE void dgebak(int ilo, int ihi, const double scale[3], Mat v) {
 
 }  // namespace
 
-bool dgeev3_port(const double a_in[9], double wr[3], double wi[3], double vr_out[9]) {
+namespace {
+
+// The stages after dgebal, with its active block ilo..ihi as template parameters: every
+// routine below is inlined here, so their loop bounds are constants and the working arrays
+// are locals the compiler knows to be distinct.
+template <int ilo, int ihi>
+bool dgeev3_balanced(const double a_in[9], const double scale[3], double wr[3], double wi[3],
+                     double vr_out[9]) {
     const int n = n3;
     double abuf[9];
     for (int q = 0; q < 9; ++q) abuf[q] = a_in[q];
     Mat a{abuf};
-
-    // dgeev scales the matrix when its max-abs entry is outside [smlnum, bignum]; not ported.
-    const double smlnum = std::sqrt(safe_min) / precision;
-    const double bignum = 1.0 / smlnum;
-    double anrm = 0.0;
-    for (int q = 0; q < 9; ++q) {
-        const double v = std::fabs(abuf[q]);
-        if (!(v <= overflow)) return false;  // inf / NaN
-        anrm = std::max(anrm, v);
-    }
-    if ((anrm > 0.0 && anrm < smlnum) || anrm > bignum) return false;
-
-    int ilo = 1, ihi = n;
-    double scale[3];
-    if (!dgebal(a, ilo, ihi, scale)) return false;
     double tau[2];
     dgehrd(a, ilo, ihi, tau);
 
@@ -1241,7 +1214,7 @@ bool dgeev3_port(const double a_in[9], double wr[3], double wi[3], double vr_out
         wr[ilo - 1] = a(ilo, ilo);
         wi[ilo - 1] = 0.0;
     } else {
-        if (!dlahqr(a, ilo, ihi, wr, wi, vr)) return false;
+        if (!dlahqr_block<ilo, ihi>(a, wr, wi, vr)) return false;
         a(3, 1) = 0.0;  // dlaset('L') below the subdiagonal
     }
 
@@ -1269,6 +1242,39 @@ bool dgeev3_port(const double a_in[9], double wr[3], double wi[3], double vr_out
     }
     for (int q = 0; q < 9; ++q) vr_out[q] = vbuf[q];
     return true;
+}
+
+}  // namespace
+
+bool dgeev3_port(const double a_in[9], double wr[3], double wi[3], double vr_out[9]) {
+    const int n = n3;
+    double abuf[9];
+    for (int q = 0; q < 9; ++q) abuf[q] = a_in[q];
+    Mat a{abuf};
+
+    // dgeev scales the matrix when its max-abs entry is outside [smlnum, bignum]; not ported.
+    const double smlnum = std::sqrt(safe_min) / precision;
+    const double bignum = 1.0 / smlnum;
+    double anrm = 0.0;
+    for (int q = 0; q < 9; ++q) {
+        const double v = std::fabs(abuf[q]);
+        if (!(v <= overflow)) return false;  // inf / NaN
+        anrm = std::max(anrm, v);
+    }
+    if ((anrm > 0.0 && anrm < smlnum) || anrm > bignum) return false;
+
+    int ilo = 1, ihi = n;
+    double scale[3];
+    if (!dgebal(a, ilo, ihi, scale)) return false;
+    switch (3 * (ilo - 1) + (ihi - 1)) {
+        case 0: return dgeev3_balanced<1, 1>(abuf, scale, wr, wi, vr_out);
+        case 1: return dgeev3_balanced<1, 2>(abuf, scale, wr, wi, vr_out);
+        case 2: return dgeev3_balanced<1, 3>(abuf, scale, wr, wi, vr_out);
+        case 4: return dgeev3_balanced<2, 2>(abuf, scale, wr, wi, vr_out);
+        case 5: return dgeev3_balanced<2, 3>(abuf, scale, wr, wi, vr_out);
+        case 8: return dgeev3_balanced<3, 3>(abuf, scale, wr, wi, vr_out);
+        default: return false;
+    }
 }
 
 namespace {
