@@ -9,6 +9,7 @@
 #include <random>
 #include <string>
 
+#include "core/error.hpp"
 #include "kernels/dgeev3.hpp"
 #include "kernels/lapack_eigen.hpp"
 
@@ -212,6 +213,65 @@ TEST(LapackEig3, SpecialMatricesMatchDgeevBitForBit) {
     compare(Col3{1e300, 1, 0, 1, 2e300, 0, 0, 0, 3e200}, t, false);
     EXPECT_EQ(t.mismatches, 0);
     EXPECT_EQ(t.fallbacks, 2);
+}
+
+// Entries over the whole range the port accepts: tiny and subnormal entries next to normal
+// ones (dnrm2's small-value branch and the boundaries of its middle range, 2^-511 and 2^486),
+// matrices near dgeev's scaling thresholds (2^-459, 2^459; outside them the port declines),
+// exact ties, zeros, symmetric and not.
+TEST(LapackEig3, ExtremeScalesAndTiesMatchDgeevBitForBit) {
+    std::mt19937_64 rng(991);
+    std::uniform_real_distribution<double> u(-1.0, 1.0);
+    const double tsml = std::ldexp(1.0, -511);
+    const double special[] = {0.0, -0.0, 1.0, -1.0, 0.5, 3.0, tsml, -tsml,
+                              std::nextafter(tsml, 0.0), std::nextafter(tsml, 1.0),
+                              std::ldexp(1.0, -459), std::ldexp(1.0, 459), std::ldexp(1.0, 458),
+                              std::ldexp(1.0, -600), std::ldexp(1.0, -1000), 4.9e-324, -4.9e-324,
+                              std::ldexp(1.0, -1022), 1e-200, 1e150};
+    constexpr int n_special = sizeof special / sizeof special[0];
+    Tally t;
+    long no_convergence = 0;
+    for (int it = 0; it < 60000; ++it) {
+        Col3 a{};
+        const bool symmetric = it % 2 == 0;
+        for (int j = 0; j < 3; ++j)
+            for (int i = 0; i < 3; ++i) {
+                if (symmetric && i < j) continue;
+                double v;
+                switch (rng() % 4) {
+                    case 0: v = special[rng() % n_special]; break;
+                    case 1: v = std::ldexp(u(rng), static_cast<int>(rng() % 920) - 460); break;
+                    case 2: v = std::ldexp(u(rng), static_cast<int>(rng() % 100) - 560); break;
+                    default: v = u(rng); break;
+                }
+                a[static_cast<std::size_t>(i + 3 * j)] = v;
+                if (symmetric) a[static_cast<std::size_t>(j + 3 * i)] = v;
+            }
+        if (it % 8 == 1) {  // a tiny first Hessenberg reflector: (a21, a31) deep in the subnormals
+            for (int i = 1; i < 3; ++i) {
+                const double v = std::ldexp(u(rng), static_cast<int>(rng() % 80) - 1074);
+                a[static_cast<std::size_t>(i)] = v;
+                if (symmetric) a[static_cast<std::size_t>(3 * i)] = v;
+            }
+        }
+        // Some of these defeat dgeev's QR iteration; the port must then decline as well.
+        double wr[3], wi[3], vr[9];
+        bool library_fails = false;
+        try {
+            dgeev3_library(a.data(), wr, wi, vr);
+        } catch (const mcc::DataError&) {
+            library_fails = true;
+        }
+        if (library_fails) {
+            ++no_convergence;
+            EXPECT_FALSE(dgeev3_port(a.data(), wr, wi, vr)) << "port converged: " << show(a);
+            continue;
+        }
+        compare(a, t, false);
+    }
+    EXPECT_EQ(t.mismatches, 0);
+    EXPECT_LT(no_convergence, 100);
+    EXPECT_GT(t.compared, 40000);  // most are inside the ported range
 }
 
 // The public eig3 (port + fallback + memo) gives exactly the library's values and vectors.

@@ -28,6 +28,14 @@ namespace {
 
 constexpr int n3 = 3;
 
+// The helpers are small and mostly called with constant sizes: inlined, their loops unroll and
+// their index arithmetic folds (the operations and their order stay those of the Fortran).
+#if defined(__GNUC__)
+#define MCC_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define MCC_ALWAYS_INLINE inline
+#endif
+
 // dlamch constants of IEEE double as LAPACK 3.11 defines them.
 constexpr double safe_min = 0x1p-1022;   // dlamch('S')
 constexpr double precision = 0x1p-52;    // dlamch('P') = eps * radix
@@ -45,10 +53,17 @@ struct Mat {
 // ---- reference BLAS (only the strides used here) --------------------------------------------
 
 // dnrm2.f90 (Blue's scaled sum of squares).
-double dnrm2(int n, const double* x, int incx) {
+MCC_ALWAYS_INLINE double dnrm2(int n, const double* x, int incx) {
     constexpr double tsml = 0x1p-511, tbig = 0x1p486, ssml = 0x1p537, sbig = 0x1p-538;
     constexpr double max_n = overflow;
     if (n <= 0) return 0.0;
+    if (n == 1) {
+        // One entry in the middle range: the result is sqrt(x * x), which is |x| exactly in
+        // binary floating point when x * x neither overflows nor underflows (true for
+        // tsml <= |x| <= tbig). dlarfg of a 2-vector takes this path; it saves a sqrt.
+        const double ax = std::fabs(x[0]);
+        if (ax >= tsml && ax <= tbig) return ax;
+    }
     double scl = 1.0, sumsq = 0.0, asml = 0.0, amed = 0.0, abig = 0.0;
     bool notbig = true;
     for (int i = 0; i < n; ++i) {
@@ -96,32 +111,31 @@ double dnrm2(int n, const double* x, int incx) {
     return scl * std::sqrt(sumsq);
 }
 
-void dscal(int n, double da, double* x, int incx) {
+MCC_ALWAYS_INLINE void dscal(int n, double da, double* x, int incx) {
     if (n <= 0 || da == 1.0) return;
     for (int i = 0; i < n; ++i) x[i * incx] = da * x[i * incx];
 }
 
 // 1-based index of the first largest |x|.
-int idamax(int n, const double* x, int incx) {
+MCC_ALWAYS_INLINE int idamax(int n, const double* x, int incx) {
     if (n < 1) return 0;
     int best = 1;
     double dmax = std::fabs(x[0]);
     for (int i = 2; i <= n; ++i) {
         const double v = std::fabs(x[(i - 1) * incx]);
-        if (v > dmax) {
-            best = i;
-            dmax = v;
-        }
+        // Selects rather than a branch: which entry is largest is data-dependent.
+        best = v > dmax ? i : best;
+        dmax = v > dmax ? v : dmax;
     }
     return best;
 }
 
-void daxpy(int n, double da, const double* x, double* y) {
+MCC_ALWAYS_INLINE void daxpy(int n, double da, const double* x, double* y) {
     if (n <= 0 || da == 0.0) return;
     for (int i = 0; i < n; ++i) y[i] = y[i] + da * x[i];
 }
 
-void drot(int n, double* x, int incx, double* y, int incy, double c, double s) {
+MCC_ALWAYS_INLINE void drot(int n, double* x, int incx, double* y, int incy, double c, double s) {
     for (int i = 0; i < n; ++i) {
         double& xi = x[i * incx];
         double& yi = y[i * incy];
@@ -131,12 +145,12 @@ void drot(int n, double* x, int incx, double* y, int incy, double c, double s) {
     }
 }
 
-void dswap(int n, double* x, int incx, double* y, int incy) {
+MCC_ALWAYS_INLINE void dswap(int n, double* x, int incx, double* y, int incy) {
     for (int i = 0; i < n; ++i) std::swap(x[i * incx], y[i * incy]);
 }
 
 // y := A x (dgemv 'N', alpha 1, beta 0, unit strides), A is m x n.
-void dgemv_n(int m, int n, Mat a, const double* x, double* y) {
+MCC_ALWAYS_INLINE void dgemv_n(int m, int n, Mat a, const double* x, double* y) {
     if (m == 0 || n == 0) return;
     for (int i = 0; i < m; ++i) y[i] = 0.0;
     for (int j = 1; j <= n; ++j) {
@@ -146,7 +160,7 @@ void dgemv_n(int m, int n, Mat a, const double* x, double* y) {
 }
 
 // y := A^T x (dgemv 'T', alpha 1, beta 0, unit strides), A is m x n.
-void dgemv_t(int m, int n, Mat a, const double* x, double* y) {
+MCC_ALWAYS_INLINE void dgemv_t(int m, int n, Mat a, const double* x, double* y) {
     if (m == 0 || n == 0) return;
     for (int j = 0; j < n; ++j) y[j] = 0.0;
     for (int j = 1; j <= n; ++j) {
@@ -157,7 +171,7 @@ void dgemv_t(int m, int n, Mat a, const double* x, double* y) {
 }
 
 // A := A + alpha x y^T (dger, unit strides), A is m x n.
-void dger(int m, int n, double alpha, const double* x, const double* y, Mat a) {
+MCC_ALWAYS_INLINE void dger(int m, int n, double alpha, const double* x, const double* y, Mat a) {
     if (m == 0 || n == 0 || alpha == 0.0) return;
     for (int j = 1; j <= n; ++j) {
         if (y[j - 1] != 0.0) {
@@ -169,7 +183,7 @@ void dger(int m, int n, double alpha, const double* x, const double* y, Mat a) {
 
 // ---- LAPACK auxiliaries ---------------------------------------------------------------------
 
-double dlapy2(double x, double y) {
+MCC_ALWAYS_INLINE double dlapy2(double x, double y) {
     // x, y are finite here (inputs are checked); the NaN branches of dlapy2 are not needed.
     const double xabs = std::fabs(x), yabs = std::fabs(y);
     const double w = std::max(xabs, yabs), z = std::min(xabs, yabs);
@@ -179,7 +193,7 @@ double dlapy2(double x, double y) {
 }
 
 // Last non-zero column of the m x n matrix a (0 when none).
-int iladlc(int m, int n, Mat a) {
+MCC_ALWAYS_INLINE int iladlc(int m, int n, Mat a) {
     if (n == 0) return 0;
     if (a(1, n) != 0.0 || a(m, n) != 0.0) return n;
     for (int c = n; c >= 1; --c)
@@ -189,7 +203,7 @@ int iladlc(int m, int n, Mat a) {
 }
 
 // Last non-zero row of the m x n matrix a (0 when none).
-int iladlr(int m, int n, Mat a) {
+MCC_ALWAYS_INLINE int iladlr(int m, int n, Mat a) {
     if (m == 0) return 0;
     if (a(m, 1) != 0.0 || a(m, n) != 0.0) return m;
     int last = 0;
@@ -202,7 +216,7 @@ int iladlr(int m, int n, Mat a) {
 }
 
 // Elementary reflector H with H (alpha; x) = (beta; 0); alpha becomes beta.
-void dlarfg(int n, double& alpha, double* x, int incx, double& tau) {
+MCC_ALWAYS_INLINE void dlarfg(int n, double& alpha, double* x, int incx, double& tau) {
     if (n <= 1) {
         tau = 0.0;
         return;
@@ -233,7 +247,7 @@ void dlarfg(int n, double& alpha, double* x, int incx, double& tau) {
 }
 
 // C := H C (left) or C H (right), H = I - tau v v^T, v with unit stride; C is m x n.
-void dlarf(bool left, int m, int n, const double* v, double tau, Mat c, double* work) {
+MCC_ALWAYS_INLINE void dlarf(bool left, int m, int n, const double* v, double tau, Mat c, double* work) {
     int lastv = 0, lastc = 0;
     if (tau != 0.0) {
         lastv = left ? m : n;
@@ -241,6 +255,17 @@ void dlarf(bool left, int m, int n, const double* v, double tau, Mat c, double* 
         lastc = left ? iladlc(lastv, n, c) : iladlr(m, lastv, c);
     }
     if (lastv <= 0) return;
+    if (lastv == (left ? m : n) && lastc == (left ? n : m)) {
+        // The usual case, spelled with the (constant) full sizes so the loops unroll.
+        if (left) {
+            dgemv_t(m, n, c, v, work);
+            dger(m, n, -tau, v, work, c);
+        } else {
+            dgemv_n(m, n, c, v, work);
+            dger(m, n, -tau, work, v, c);
+        }
+        return;
+    }
     if (left) {
         dgemv_t(lastv, lastc, c, v, work);
         dger(lastv, lastc, -tau, v, work, c);
@@ -316,7 +341,7 @@ double dlanv2_safmn2() {
 }
 
 // Schur factorisation of a real 2x2 nonsymmetric matrix in standardised form.
-void dlanv2(double& a, double& b, double& c, double& d, double& rt1r, double& rt1i, double& rt2r,
+MCC_ALWAYS_INLINE void dlanv2(double& a, double& b, double& c, double& d, double& rt1r, double& rt1i, double& rt2r,
             double& rt2i, double& cs, double& sn) {
     constexpr double multpl = 4.0;
     const double eps = precision;
@@ -479,9 +504,7 @@ void dlaln2(int na, int nw, double smin, const double* t_block, double b[4], dou
                 cnorm = smini;
             }
             const double bnorm = std::fabs(B(1, 1));
-            if (cnorm < 1.0 && bnorm > 1.0) {
-                if (bnorm > bignum * cnorm) scale = 1.0 / bnorm;
-            }
+            if ((cnorm < 1.0) & (bnorm > 1.0) & (bnorm > bignum * cnorm)) scale = 1.0 / bnorm;
             X(1, 1) = (B(1, 1) * scale) / csr;
             xnorm = std::fabs(X(1, 1));
         } else {
@@ -494,9 +517,7 @@ void dlaln2(int na, int nw, double smin, const double* t_block, double b[4], dou
                 cnorm = smini;
             }
             const double bnorm = std::fabs(B(1, 1)) + std::fabs(B(1, 2));
-            if (cnorm < 1.0 && bnorm > 1.0) {
-                if (bnorm > bignum * cnorm) scale = 1.0 / bnorm;
-            }
+            if ((cnorm < 1.0) & (bnorm > 1.0) & (bnorm > bignum * cnorm)) scale = 1.0 / bnorm;
             dladiv(scale * B(1, 1), scale * B(1, 2), csr, csi, X(1, 1), X(1, 2));
             xnorm = std::fabs(X(1, 1)) + std::fabs(X(1, 2));
         }
@@ -577,7 +598,7 @@ void dlaln2(int na, int nw, double smin, const double* t_block, double b[4], dou
 
 // dgebal('B'): permutations isolating eigenvalues, then power-of-two scaling. Returns false on
 // dgebal's NaN error exit (cannot happen for finite input; kept as a fallback).
-bool dgebal(Mat a, int& ilo, int& ihi, double scale[3]) {
+MCC_ALWAYS_INLINE bool dgebal(Mat a, int& ilo, int& ihi, double scale[3]) {
     const int n = n3;
     int k = 1, l = n;
     // Search for rows isolating an eigenvalue and push them down.
@@ -712,7 +733,7 @@ bool dgebal(Mat a, int& ilo, int& ihi, double scale[3]) {
 }
 
 // dgehrd for n = 3 (always the unblocked dgehd2): Hessenberg form, reflectors below.
-void dgehrd(Mat a, int ilo, int ihi, double tau[2]) {
+MCC_ALWAYS_INLINE void dgehrd(Mat a, int ilo, int ihi, double tau[2]) {
     const int n = n3;
     for (int i = 1; i <= ilo - 1; ++i) tau[i - 1] = 0.0;
     for (int i = std::max(1, ihi); i <= n - 1; ++i) tau[i - 1] = 0.0;
@@ -729,7 +750,7 @@ void dgehrd(Mat a, int ilo, int ihi, double tau[2]) {
 }
 
 // dorg2r: the m x n matrix Q with orthonormal columns from k reflectors stored in a.
-void dorg2r(int m, int n, int k, Mat a, const double* tau) {
+MCC_ALWAYS_INLINE void dorg2r(int m, int n, int k, Mat a, const double* tau) {
     if (n <= 0) return;
     double work[n3];
     for (int j = k + 1; j <= n; ++j) {
@@ -748,7 +769,7 @@ void dorg2r(int m, int n, int k, Mat a, const double* tau) {
 }
 
 // dorghr: the orthogonal Q of the Hessenberg reduction (a holds the reflectors on entry).
-void dorghr(Mat a, int ilo, int ihi, const double tau[2]) {
+MCC_ALWAYS_INLINE void dorghr(Mat a, int ilo, int ihi, const double tau[2]) {
     const int n = n3;
     const int nh = ihi - ilo;
     // Shift the reflector vectors one column right; unit rows/columns outside ilo..ihi.
@@ -770,7 +791,9 @@ void dorghr(Mat a, int ilo, int ihi, const double tau[2]) {
 
 // dlahqr with wantt = wantz = true, iloz = ilo, ihiz = ihi. Returns false when an eigenvalue
 // does not converge (dlahqr's info > 0; the library would go on with dlaqr0).
-bool dlahqr(Mat h, int ilo, int ihi, double wr[3], double wi[3], Mat z) {
+// The active block ilo..ihi is a template parameter, so its bounds fold into the loops.
+template <int ilo, int ihi>
+MCC_ALWAYS_INLINE bool dlahqr_block(Mat h, double wr[3], double wi[3], Mat z) {
     const int n = n3;
     if (ilo == ihi) {
         wr[ilo - 1] = h(ilo, ilo);
@@ -867,94 +890,85 @@ bool dlahqr(Mat h, int ilo, int ihi, double wr[3], double wi[3], Mat z) {
                     } else {
                         rt1r = tr + rtdisc;
                         rt2r = tr - rtdisc;
-                        if (std::fabs(rt1r - h22) <= std::fabs(rt2r - h22)) {
-                            rt1r = rt1r * s;
-                            rt2r = rt1r;
-                        } else {
-                            rt2r = rt2r * s;
-                            rt1r = rt2r;
-                        }
+                        // The root closer to h22, as a select: the comparison is a coin toss.
+                        const double nearer =
+                            std::fabs(rt1r - h22) <= std::fabs(rt2r - h22) ? rt1r : rt2r;
+                        rt1r = nearer * s;
+                        rt2r = rt1r;
                         rt1i = rt2i = 0.0;
                     }
                 }
             }
 
-            // Look for two consecutive small subdiagonal elements.
+            // For n = 3 a sweep only runs on the whole matrix: with nh = 3 (ilo = 1, ihi = 3)
+            // any l > 1 or i < 3 means l >= i - 1 (converged above), and with nh <= 2 never.
+            // So i = 3, l = 1, and the search for two small subdiagonals stops at m = l = 1;
+            // the indices below are those constants (i1 = iloz = 1, i2 = ihiz = 3).
+            if (i != 3 || l != 1) return false;  // unreachable; the library would decide
             double v[3];
-            int m;
-            for (m = i - 2; m >= l; --m) {
-                double h21s = h(m + 1, m);
-                double s = std::fabs(h(m, m) - rt2r) + std::fabs(rt2i) + std::fabs(h21s);
-                h21s = h(m + 1, m) / s;
-                v[0] = h21s * h(m, m + 1) + (h(m, m) - rt1r) * ((h(m, m) - rt2r) / s) -
+            {
+                // m = 1: the first column of the double-shift polynomial.
+                double h21s = h(2, 1);
+                double s = std::fabs(h(1, 1) - rt2r) + std::fabs(rt2i) + std::fabs(h21s);
+                h21s = h(2, 1) / s;
+                v[0] = h21s * h(1, 2) + (h(1, 1) - rt1r) * ((h(1, 1) - rt2r) / s) -
                        rt1i * (rt2i / s);
-                v[1] = h21s * (h(m, m) + h(m + 1, m + 1) - rt1r - rt2r);
-                v[2] = h21s * h(m + 2, m + 1);
+                v[1] = h21s * (h(1, 1) + h(2, 2) - rt1r - rt2r);
+                v[2] = h21s * h(3, 2);
                 s = std::fabs(v[0]) + std::fabs(v[1]) + std::fabs(v[2]);
                 v[0] = v[0] / s;
                 v[1] = v[1] / s;
                 v[2] = v[2] / s;
-                if (m == l) break;
-                const double h00 = std::fabs(h(m, m - 1)) * (std::fabs(v[1]) + std::fabs(v[2]));
-                const double h01 = ulp * std::fabs(v[0]) *
-                                   (std::fabs(h(m - 1, m - 1)) + std::fabs(h(m, m)) +
-                                    std::fabs(h(m + 1, m + 1)));
-                if (h00 <= h01) break;
             }
-
-            // Double-shift QR step.
-            for (k = m; k <= i - 1; ++k) {
-                const int nr = std::min(3, i - k + 1);
-                if (k > m)
-                    for (int q = 0; q < nr; ++q) v[q] = h(k + q, k - 1);
+            {
+                // k = m = l = 1: a 3-reflector from v, applied to rows 1..3 / columns 1..3 and Z.
                 double t1;
-                dlarfg(nr, v[0], &v[1], 1, t1);
-                if (k > m) {
-                    h(k, k - 1) = v[0];
-                    h(k + 1, k - 1) = 0.0;
-                    if (k < i - 1) h(k + 2, k - 1) = 0.0;
-                } else if (m > l) {
-                    h(k, k - 1) = h(k, k - 1) * (1.0 - t1);
+                dlarfg(3, v[0], &v[1], 1, t1);
+                const double v2 = v[1], v3 = v[2];
+                const double t2 = t1 * v2, t3 = t1 * v3;
+                for (int j = 1; j <= 3; ++j) {
+                    const double sum = h(1, j) + v2 * h(2, j) + v3 * h(3, j);
+                    h(1, j) = h(1, j) - sum * t1;
+                    h(2, j) = h(2, j) - sum * t2;
+                    h(3, j) = h(3, j) - sum * t3;
                 }
+                for (int j = 1; j <= 3; ++j) {
+                    const double sum = h(j, 1) + v2 * h(j, 2) + v3 * h(j, 3);
+                    h(j, 1) = h(j, 1) - sum * t1;
+                    h(j, 2) = h(j, 2) - sum * t2;
+                    h(j, 3) = h(j, 3) - sum * t3;
+                }
+                for (int j = 1; j <= 3; ++j) {
+                    const double sum = z(j, 1) + v2 * z(j, 2) + v3 * z(j, 3);
+                    z(j, 1) = z(j, 1) - sum * t1;
+                    z(j, 2) = z(j, 2) - sum * t2;
+                    z(j, 3) = z(j, 3) - sum * t3;
+                }
+            }
+            {
+                // k = 2 = i - 1: a 2-reflector restoring the Hessenberg form in column 1.
+                v[0] = h(2, 1);
+                v[1] = h(3, 1);
+                double t1;
+                dlarfg(2, v[0], &v[1], 1, t1);
+                h(2, 1) = v[0];
+                h(3, 1) = 0.0;
                 const double v2 = v[1];
                 const double t2 = t1 * v2;
-                if (nr == 3) {
-                    const double v3 = v[2];
-                    const double t3 = t1 * v3;
-                    for (int j = k; j <= i2; ++j) {
-                        const double sum = h(k, j) + v2 * h(k + 1, j) + v3 * h(k + 2, j);
-                        h(k, j) = h(k, j) - sum * t1;
-                        h(k + 1, j) = h(k + 1, j) - sum * t2;
-                        h(k + 2, j) = h(k + 2, j) - sum * t3;
-                    }
-                    for (int j = i1; j <= std::min(k + 3, i); ++j) {
-                        const double sum = h(j, k) + v2 * h(j, k + 1) + v3 * h(j, k + 2);
-                        h(j, k) = h(j, k) - sum * t1;
-                        h(j, k + 1) = h(j, k + 1) - sum * t2;
-                        h(j, k + 2) = h(j, k + 2) - sum * t3;
-                    }
-                    for (int j = iloz; j <= ihiz; ++j) {
-                        const double sum = z(j, k) + v2 * z(j, k + 1) + v3 * z(j, k + 2);
-                        z(j, k) = z(j, k) - sum * t1;
-                        z(j, k + 1) = z(j, k + 1) - sum * t2;
-                        z(j, k + 2) = z(j, k + 2) - sum * t3;
-                    }
-                } else if (nr == 2) {
-                    for (int j = k; j <= i2; ++j) {
-                        const double sum = h(k, j) + v2 * h(k + 1, j);
-                        h(k, j) = h(k, j) - sum * t1;
-                        h(k + 1, j) = h(k + 1, j) - sum * t2;
-                    }
-                    for (int j = i1; j <= i; ++j) {
-                        const double sum = h(j, k) + v2 * h(j, k + 1);
-                        h(j, k) = h(j, k) - sum * t1;
-                        h(j, k + 1) = h(j, k + 1) - sum * t2;
-                    }
-                    for (int j = iloz; j <= ihiz; ++j) {
-                        const double sum = z(j, k) + v2 * z(j, k + 1);
-                        z(j, k) = z(j, k) - sum * t1;
-                        z(j, k + 1) = z(j, k + 1) - sum * t2;
-                    }
+                for (int j = 2; j <= 3; ++j) {
+                    const double sum = h(2, j) + v2 * h(3, j);
+                    h(2, j) = h(2, j) - sum * t1;
+                    h(3, j) = h(3, j) - sum * t2;
+                }
+                for (int j = 1; j <= 3; ++j) {
+                    const double sum = h(j, 2) + v2 * h(j, 3);
+                    h(j, 2) = h(j, 2) - sum * t1;
+                    h(j, 3) = h(j, 3) - sum * t2;
+                }
+                for (int j = 1; j <= 3; ++j) {
+                    const double sum = z(j, 2) + v2 * z(j, 3);
+                    z(j, 2) = z(j, 2) - sum * t1;
+                    z(j, 3) = z(j, 3) - sum * t2;
                 }
             }
         }
@@ -979,10 +993,11 @@ bool dlahqr(Mat h, int ilo, int ihi, double wr[3], double wi[3], Mat z) {
     return true;
 }
 
+
 // dtrevc3('R', 'B') with the workspace dgeev passes (nb = 64: the blocked back-transform, one
 // dgemm for all three vectors). T is the quasi-triangular Schur form; vr holds the Schur
 // vectors on entry and the (max-norm scaled) eigenvectors on exit.
-bool dtrevc3_right(Mat t, Mat vr) {
+MCC_ALWAYS_INLINE bool dtrevc3_right(Mat t, Mat vr) {
     const int n = n3;
     const double unfl = safe_min;
     const double ulp = precision;
@@ -1038,11 +1053,9 @@ bool dtrevc3_right(Mat t, Mat vr) {
                 if (j1 == j2) {
                     b[0] = xv[j - 1];
                     dlaln2(1, 1, smin, t.at(j, j), b, wr, 0.0, x, scale, xnorm);
-                    if (xnorm > 1.0) {
-                        if (cnorm[j - 1] > bignum / xnorm) {
-                            X(1, 1) = X(1, 1) / xnorm;
-                            scale = scale / xnorm;
-                        }
+                    if ((xnorm > 1.0) & (cnorm[j - 1] > bignum / xnorm)) {
+                        X(1, 1) = X(1, 1) / xnorm;
+                        scale = scale / xnorm;
                     }
                     if (scale != 1.0) dscal(ki, scale, xv, 1);
                     xv[j - 1] = X(1, 1);
@@ -1051,13 +1064,11 @@ bool dtrevc3_right(Mat t, Mat vr) {
                     b[0] = xv[j - 2];
                     b[1] = xv[j - 1];
                     dlaln2(2, 1, smin, t.at(j - 1, j - 1), b, wr, 0.0, x, scale, xnorm);
-                    if (xnorm > 1.0) {
-                        const double beta = std::max(cnorm[j - 2], cnorm[j - 1]);
-                        if (beta > bignum / xnorm) {
-                            X(1, 1) = X(1, 1) / xnorm;
-                            X(2, 1) = X(2, 1) / xnorm;
-                            scale = scale / xnorm;
-                        }
+                    const double beta = std::max(cnorm[j - 2], cnorm[j - 1]);
+                    if ((xnorm > 1.0) & (beta > bignum / xnorm)) {
+                        X(1, 1) = X(1, 1) / xnorm;
+                        X(2, 1) = X(2, 1) / xnorm;
+                        scale = scale / xnorm;
                     }
                     if (scale != 1.0) dscal(ki, scale, xv, 1);
                     xv[j - 2] = X(1, 1);
@@ -1100,12 +1111,10 @@ bool dtrevc3_right(Mat t, Mat vr) {
                 b[0] = xr[j - 1];
                 b[2] = xi[j - 1];
                 dlaln2(1, 2, smin, t.at(j, j), b, wr, wi, x, scale, xnorm);
-                if (xnorm > 1.0) {
-                    if (cnorm[j - 1] > bignum / xnorm) {
-                        X(1, 1) = X(1, 1) / xnorm;
-                        X(1, 2) = X(1, 2) / xnorm;
-                        scale = scale / xnorm;
-                    }
+                if ((xnorm > 1.0) & (cnorm[j - 1] > bignum / xnorm)) {
+                    X(1, 1) = X(1, 1) / xnorm;
+                    X(1, 2) = X(1, 2) / xnorm;
+                    scale = scale / xnorm;
                 }
                 if (scale != 1.0) {
                     dscal(ki, scale, xr, 1);
@@ -1154,7 +1163,7 @@ bool dtrevc3_right(Mat t, Mat vr) {
 }
 
 // dgebak('B', 'R'): undo the balancing on the eigenvectors.
-void dgebak(int ilo, int ihi, const double scale[3], Mat v) {
+MCC_ALWAYS_INLINE void dgebak(int ilo, int ihi, const double scale[3], Mat v) {
     const int n = n3, m = n3;
     if (ilo != ihi)
         for (int i = ilo; i <= ihi; ++i) dscal(m, scale[i - 1], v.at(i, 1), n3);
@@ -1170,26 +1179,18 @@ void dgebak(int ilo, int ihi, const double scale[3], Mat v) {
 
 }  // namespace
 
-bool dgeev3_port(const double a_in[9], double wr[3], double wi[3], double vr_out[9]) {
+namespace {
+
+// The stages after dgebal, with its active block ilo..ihi as template parameters: every
+// routine below is inlined here, so their loop bounds are constants and the working arrays
+// are locals the compiler knows to be distinct.
+template <int ilo, int ihi>
+bool dgeev3_balanced(const double a_in[9], const double scale[3], double wr[3], double wi[3],
+                     double vr_out[9]) {
     const int n = n3;
     double abuf[9];
     for (int q = 0; q < 9; ++q) abuf[q] = a_in[q];
     Mat a{abuf};
-
-    // dgeev scales the matrix when its max-abs entry is outside [smlnum, bignum]; not ported.
-    const double smlnum = std::sqrt(safe_min) / precision;
-    const double bignum = 1.0 / smlnum;
-    double anrm = 0.0;
-    for (int q = 0; q < 9; ++q) {
-        const double v = std::fabs(abuf[q]);
-        if (!(v <= overflow)) return false;  // inf / NaN
-        anrm = std::max(anrm, v);
-    }
-    if ((anrm > 0.0 && anrm < smlnum) || anrm > bignum) return false;
-
-    int ilo = 1, ihi = n;
-    double scale[3];
-    if (!dgebal(a, ilo, ihi, scale)) return false;
     double tau[2];
     dgehrd(a, ilo, ihi, tau);
 
@@ -1213,7 +1214,7 @@ bool dgeev3_port(const double a_in[9], double wr[3], double wi[3], double vr_out
         wr[ilo - 1] = a(ilo, ilo);
         wi[ilo - 1] = 0.0;
     } else {
-        if (!dlahqr(a, ilo, ihi, wr, wi, vr)) return false;
+        if (!dlahqr_block<ilo, ihi>(a, wr, wi, vr)) return false;
         a(3, 1) = 0.0;  // dlaset('L') below the subdiagonal
     }
 
@@ -1241,6 +1242,39 @@ bool dgeev3_port(const double a_in[9], double wr[3], double wi[3], double vr_out
     }
     for (int q = 0; q < 9; ++q) vr_out[q] = vbuf[q];
     return true;
+}
+
+}  // namespace
+
+bool dgeev3_port(const double a_in[9], double wr[3], double wi[3], double vr_out[9]) {
+    const int n = n3;
+    double abuf[9];
+    for (int q = 0; q < 9; ++q) abuf[q] = a_in[q];
+    Mat a{abuf};
+
+    // dgeev scales the matrix when its max-abs entry is outside [smlnum, bignum]; not ported.
+    const double smlnum = std::sqrt(safe_min) / precision;
+    const double bignum = 1.0 / smlnum;
+    double anrm = 0.0;
+    for (int q = 0; q < 9; ++q) {
+        const double v = std::fabs(abuf[q]);
+        if (!(v <= overflow)) return false;  // inf / NaN
+        anrm = std::max(anrm, v);
+    }
+    if ((anrm > 0.0 && anrm < smlnum) || anrm > bignum) return false;
+
+    int ilo = 1, ihi = n;
+    double scale[3];
+    if (!dgebal(a, ilo, ihi, scale)) return false;
+    switch (3 * (ilo - 1) + (ihi - 1)) {
+        case 0: return dgeev3_balanced<1, 1>(abuf, scale, wr, wi, vr_out);
+        case 1: return dgeev3_balanced<1, 2>(abuf, scale, wr, wi, vr_out);
+        case 2: return dgeev3_balanced<1, 3>(abuf, scale, wr, wi, vr_out);
+        case 4: return dgeev3_balanced<2, 2>(abuf, scale, wr, wi, vr_out);
+        case 5: return dgeev3_balanced<2, 3>(abuf, scale, wr, wi, vr_out);
+        case 8: return dgeev3_balanced<3, 3>(abuf, scale, wr, wi, vr_out);
+        default: return false;
+    }
 }
 
 namespace {
