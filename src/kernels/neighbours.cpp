@@ -77,13 +77,12 @@ struct RadGeometry {
 };
 
 // The examined candidates of one centre in (distance, id) order, as arrays padded with zeros
-// for whole 4-lane loads: raw coordinates, r, r*r, 1/(r*r) (the reference's inv_r2), -2*r and
-// inv_r2*r (for the blocking pre-test).
+// for whole 4-lane loads: raw coordinates, r, r*r, 1/(r*r) (the reference's inv_r2) and -2*r.
 struct RadCandidates {
-    std::vector<double> x, y, z, r, r2, inv_r2, neg2r, inv_r;
+    std::vector<double> x, y, z, r, r2, inv_r2, neg2r;
     std::vector<int> id;
     void resize(std::size_t m) {
-        for (auto* v : {&x, &y, &z, &r, &r2, &inv_r2, &neg2r, &inv_r}) {
+        for (auto* v : {&x, &y, &z, &r, &r2, &inv_r2, &neg2r}) {
             if (v->size() < padded(m)) v->resize(padded(m));
             std::fill(v->begin() + static_cast<std::ptrdiff_t>(m), v->begin() + static_cast<std::ptrdiff_t>(padded(m)), 0.0);
         }
@@ -98,19 +97,17 @@ struct RadCandidates {
     }
 };
 
-// neg2r = -2*r, r2 = r*r, inv_r2 = 1/(r*r) and inv_r = inv_r2*r of the first m candidates
-// (vectorised; the same IEEE operations lane by lane).
+// neg2r = -2*r, r2 = r*r and inv_r2 = 1/(r*r) of the first m candidates (vectorised; the same IEEE
+// operations lane by lane).
 __attribute__((target_clones("avx2", "default"))) void squares_and_inverses(RadCandidates& c, std::size_t m) {
     const double* r = c.r.data();
     double* r2 = c.r2.data();
     double* inv = c.inv_r2.data();
     double* neg2r = c.neg2r.data();
-    double* inv_r = c.inv_r.data();
     for (std::size_t k = 0; k < m; ++k) {
         neg2r[k] = -2.0 * r[k];
         r2[k] = r[k] * r[k];
         inv[k] = 1.0 / (r[k] * r[k]);
-        inv_r[k] = inv[k] * r[k];
     }
 }
 
@@ -132,81 +129,46 @@ struct RadScratch {
 using L4 = long __attribute__((vector_size(32)));
 
 inline bool any(L4 mask) { return (mask[0] | mask[1] | mask[2] | mask[3]) != 0; }
-inline V4 magnitude(V4 v) { return (V4)((L4)v & ~(L4)splat(-0.0)); }
 
-// Four (j, k) pairs of the blocking test, lane by lane: candidate j (the farther, at r_ij) and
-// the closer candidate k (at r_ik), each side either four candidates or one repeated.
-struct RadSide {
-    V4 x, y, z, r, r2, inv_r2, neg2r, inv_r;
-};
-inline RadSide rad_side(const RadCandidates& c, std::size_t at) {
-    return {load4(&c.x[at]),      load4(&c.y[at]),     load4(&c.z[at]),     load4(&c.r[at]),
-            load4(&c.r2[at]),     load4(&c.inv_r2[at]), load4(&c.neg2r[at]), load4(&c.inv_r[at])};
-}
-inline RadSide rad_side_splat(const RadCandidates& c, std::size_t at) {
-    return {splat(c.x[at]),  splat(c.y[at]),      splat(c.z[at]),     splat(c.r[at]),
-            splat(c.r2[at]), splat(c.inv_r2[at]), splat(c.neg2r[at]), splat(c.inv_r[at])};
-}
-
-// The outcome of the pre-test on four pairs: lanes where k surely blocks j, and lanes the
-// pre-test cannot decide (the reference's expression must).
-struct RadPairTest {
-    L4 sure_block, unsure;
-    V4 numer;  // (d2 - r_ik*r_ik) - r_ij*r_ij, as the reference rounds it
-};
-
-// Division-free pre-test of the blocking rule (spec §3.2 step 6) on the lanes in `tried`
-// (the skip r_ik > r_ij is applied here). The reference decides a pair by
-// cos = (((d2 - r_ik*r_ik) - r_ij*r_ij) / ((-2*r_ik)*r_ij)) and inv_r2[j] < inv_r2[k]*cos.
-// With N = (d2 - r_ik^2) - r_ij^2 and D = (-2 r_ik) r_ij as the reference rounds them (D < 0)
-// and the exact R = inv_r2[k] N / D, the reference's right side fl(inv_r2[k] fl(N / D)) is
-// R (1 + e) with |e| <= 2.3 u (u = 2^-53; for overflow and underflow see below). Multiplied by
-// D < 0, inv_r2[j] - R takes the sign opposite to E = inv_r2[j] D - inv_r2[k] N. We evaluate
-// P = fl(fl(inv_r2[j] r_ij) (-2 r_ik)), within 4 u (relative) of inv_r2[j] D, Q = fl(inv_r2[k] N)
-// and Delta = fl(P - Q), so |E - Delta| <= 6 u (|P| + |Q|). If Delta > 1e-12 (|P| + |Q|), then
-// E > 0.99e-12 (|P| + |Q|), so R - inv_r2[j] > 0.99e-12 |R| (|Q| = |R| |D|): R exceeds
-// inv_r2[j] by far more than the reference's rounding of it, and k blocks j. Symmetrically
-// Delta < -1e-12 (|P| + |Q|) surely does not block. Pairs in between (or with a NaN or an
-// infinity anywhere: both tests fail) are left to the reference's expression.
-// Range: the pre-test decides only when 1e-30 <= r_ik <= r_ij <= 1e30 (so D = 0 never occurs
-// there). Then D, P and the inv_r2 are normal numbers; fl(N / D) can only underflow when N is
-// exactly 0 (|D| >= 2e-60), and when fl(N / D) or Q overflows or Q or the right side
-// underflows, their magnitudes are so far from inv_r2[j] in the same direction that both
-// decide alike (rounding is monotone; a Q overflowing to infinity fails both tests).
-inline RadPairTest rad_pre_test(const RadSide& j, const RadSide& k, L4 tried, const V4& lx, const V4& ly,
-                                const V4& lz, const V4& hx, const V4& hy, const V4& hz) {
+// The reference's blocking test (spec §3.2 step 6) on four (j, k) pairs, lane by lane, for the
+// lanes in `tried`: candidate j (the farther, at r_ij) and the closer candidate k (at r_ik),
+// each side either four candidates or one repeated.
+template <typename Side>
+inline L4 rad_blocks(const Side& j, const Side& k, L4 tried, const V4& lx, const V4& ly, const V4& lz, const V4& hx,
+                     const V4& hy, const V4& hz) {
     const V4 dx = shift_once(k.x - j.x, lx, hx);
     const V4 dy = shift_once(k.y - j.y, ly, hy);
     const V4 dz = shift_once(k.z - j.z, lz, hz);
     const V4 d2 = (dx * dx + dy * dy) + dz * dz;
-    const V4 numer = (d2 - k.r2) - j.r2;
-    const V4 p = j.inv_r * k.neg2r;
-    const V4 q = k.inv_r2 * numer;
-    const V4 delta = p - q;
-    const V4 bound = 1e-12 * (magnitude(p) + magnitude(q));
-    tried &= (k.r > j.r) == 0;
-    const L4 in_range = (k.r >= 1e-30) & (j.r <= 1e30);
-    return {tried & in_range & (delta > bound), tried & ((in_range & (magnitude(delta) > bound)) == 0), numer};
-}
-
-// The reference's own expression on the lanes `unsure` (the skip denom == 0 included).
-inline L4 rad_exact_block(const RadSide& j, const RadSide& k, const RadPairTest& t) {
     const V4 denom = k.neg2r * j.r;  // (-2 * r_ik) * r_ij
-    const V4 cos_theta = t.numer / denom;
-    return t.unsure & (denom != 0.0) & (j.inv_r2 < k.inv_r2 * cos_theta);
+    const V4 cos_theta = ((d2 - k.r2) - j.r2) / denom;
+    return tried & (denom != 0.0) & ((k.r > j.r) == 0) & (j.inv_r2 < k.inv_r2 * cos_theta);
+}
+struct RadSide {
+    V4 x, y, z, r, r2, inv_r2, neg2r;
+};
+inline RadSide rad_side(const RadCandidates& c, std::size_t at) {
+    return {load4(&c.x[at]), load4(&c.y[at]), load4(&c.z[at]), load4(&c.r[at]),
+            load4(&c.r2[at]), load4(&c.inv_r2[at]), load4(&c.neg2r[at])};
+}
+inline RadSide rad_side_splat(const RadCandidates& c, std::size_t at) {
+    return {splat(c.x[at]), splat(c.y[at]), splat(c.z[at]), splat(c.r[at]),
+            splat(c.r2[at]), splat(c.inv_r2[at]), splat(c.neg2r[at])};
 }
 
 // The blocking loop (spec §3.2 step 6) over the m examined candidates: keep[y] = 1 iff no
-// closer candidate z < y blocks y, every pair decided as the reference decides it (see
-// rad_pre_test). One blocker suffices, so the order of trying cannot change the outcome.
-// Nearly every blocked candidate is blocked by one of the nearest few, so first every y is
-// tried against the kFirst nearest z, four y at a time and without branches; only the y
-// still unblocked then try the farther z, four at a time, stopping at the first blocker.
+// closer candidate z < y blocks y, every pair decided by the reference's own expressions,
+// (((d2 - r_ik*r_ik) - r_ij*r_ij) / ((-2*r_ik)*r_ij)), inv_r2[y] < inv_r2[z]*cos, the skips
+// (denom == 0, r_ik > r_ij) included. One blocker suffices, so the order of trying cannot
+// change the outcome. Nearly every blocked candidate is blocked by one of the nearest few,
+// so first every y is tried against the kFirst nearest z, four y at a time and without
+// branches; only the y still unblocked then try the farther z, four at a time, stopping at
+// the first blocker.
 __attribute__((target_clones("avx2", "default"))) void rad_keep_flags(const RadCandidates& c, std::size_t m,
                                                                      const std::array<double, 3>& length,
                                                                      const std::array<double, 3>& half,
                                                                      unsigned char* keep) {
-    constexpr std::size_t kFirst = 4;
+    constexpr std::size_t kFirst = 2;  // measured best of 1 to 8 (the two nearest block half of all y)
     const V4 lx = splat(length[0]), ly = splat(length[1]), lz = splat(length[2]);
     const V4 hx = splat(half[0]), hy = splat(half[1]), hz = splat(half[2]);
     const V4 lane{0.0, 1.0, 2.0, 3.0};
@@ -214,20 +176,9 @@ __attribute__((target_clones("avx2", "default"))) void rad_keep_flags(const RadC
     for (std::size_t y0 = 0; y0 < m; y0 += kLanes) {
         const RadSide j = rad_side(c, y0);
         const V4 y_at = lane + static_cast<double>(y0);
-        L4 blocked{0, 0, 0, 0}, unsure{0, 0, 0, 0};
-        for (std::size_t z = 0; z < first && z < y0 + kLanes - 1; ++z) {
-            const RadPairTest t =
-                rad_pre_test(j, rad_side_splat(c, z), y_at > static_cast<double>(z), lx, ly, lz, hx, hy, hz);
-            blocked |= t.sure_block;
-            unsure |= t.unsure;
-        }
-        if (any(unsure & ~blocked)) {  // rare: pairs the pre-test leaves open
-            for (std::size_t z = 0; z < first && z < y0 + kLanes - 1; ++z) {
-                const RadSide k = rad_side_splat(c, z);
-                const RadPairTest t = rad_pre_test(j, k, y_at > static_cast<double>(z), lx, ly, lz, hx, hy, hz);
-                blocked |= rad_exact_block(j, k, t);
-            }
-        }
+        L4 blocked{0, 0, 0, 0};
+        for (std::size_t z = 0; z < first && z < y0 + kLanes - 1; ++z)
+            blocked |= rad_blocks(j, rad_side_splat(c, z), y_at > static_cast<double>(z), lx, ly, lz, hx, hy, hz);
         for (std::size_t l = 0; l < kLanes && y0 + l < m; ++l) keep[y0 + l] = blocked[l] ? 0 : 1;
     }
     for (std::size_t y = first + 1; y < m; ++y) {
@@ -235,11 +186,8 @@ __attribute__((target_clones("avx2", "default"))) void rad_keep_flags(const RadC
         const RadSide j = rad_side_splat(c, y);
         V4 remaining = splat(static_cast<double>(y - first)) - lane;  // > 0: lane is a z < y
         bool blocked = false;
-        for (std::size_t z0 = first; z0 < y && !blocked; z0 += kLanes, remaining -= 4.0) {
-            const RadSide k = rad_side(c, z0);
-            const RadPairTest t = rad_pre_test(j, k, remaining > 0.0, lx, ly, lz, hx, hy, hz);
-            blocked = any(t.sure_block) || (any(t.unsure) && any(rad_exact_block(j, k, t)));
-        }
+        for (std::size_t z0 = first; z0 < y && !blocked; z0 += kLanes, remaining -= 4.0)
+            blocked = any(rad_blocks(j, rad_side(c, z0), remaining > 0.0, lx, ly, lz, hx, hy, hz));
         keep[y] = blocked ? 0 : 1;
     }
 }
