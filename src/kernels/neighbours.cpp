@@ -147,14 +147,22 @@ inline L4 rad_blocks(const Side& j, const Side& k, L4 tried, const V4& lx, const
 struct RadSide {
     V4 x, y, z, r, r2, inv_r2, neg2r;
 };
-inline RadSide rad_side(const RadCandidates& c, std::size_t at) {
-    return {load4(&c.x[at]), load4(&c.y[at]), load4(&c.z[at]), load4(&c.r[at]),
-            load4(&c.r2[at]), load4(&c.inv_r2[at]), load4(&c.neg2r[at])};
-}
-inline RadSide rad_side_splat(const RadCandidates& c, std::size_t at) {
-    return {splat(c.x[at]), splat(c.y[at]), splat(c.z[at]), splat(c.r[at]),
-            splat(c.r2[at]), splat(c.inv_r2[at]), splat(c.neg2r[at])};
-}
+// The candidate arrays as plain pointers (held in registers: the byte stores to keep[] could
+// alias the vectors' own data pointers and force reloads).
+struct RadArrays {
+    const double *x, *y, *z, *r, *r2, *inv_r2, *neg2r;
+    explicit RadArrays(const RadCandidates& c)
+        : x(c.x.data()), y(c.y.data()), z(c.z.data()), r(c.r.data()), r2(c.r2.data()), inv_r2(c.inv_r2.data()),
+          neg2r(c.neg2r.data()) {}
+    [[nodiscard]] RadSide four(std::size_t at) const {
+        return {load4(x + at), load4(y + at), load4(z + at), load4(r + at), load4(r2 + at), load4(inv_r2 + at),
+                load4(neg2r + at)};
+    }
+    [[nodiscard]] RadSide one(std::size_t at) const {
+        return {splat(x[at]), splat(y[at]), splat(z[at]), splat(r[at]), splat(r2[at]), splat(inv_r2[at]),
+                splat(neg2r[at])};
+    }
+};
 
 // The blocking loop (spec §3.2 step 6) over the m examined candidates: keep[y] = 1 iff no
 // closer candidate z < y blocks y, every pair decided by the reference's own expressions,
@@ -173,21 +181,22 @@ __attribute__((target_clones("avx2", "default"))) void rad_keep_flags(const RadC
     const V4 hx = splat(half[0]), hy = splat(half[1]), hz = splat(half[2]);
     const V4 lane{0.0, 1.0, 2.0, 3.0};
     const std::size_t first = std::min(kFirst, m);
+    const RadArrays a(c);
     for (std::size_t y0 = 0; y0 < m; y0 += kLanes) {
-        const RadSide j = rad_side(c, y0);
+        const RadSide j = a.four(y0);
         const V4 y_at = lane + static_cast<double>(y0);
         L4 blocked{0, 0, 0, 0};
         for (std::size_t z = 0; z < first && z < y0 + kLanes - 1; ++z)
-            blocked |= rad_blocks(j, rad_side_splat(c, z), y_at > static_cast<double>(z), lx, ly, lz, hx, hy, hz);
+            blocked |= rad_blocks(j, a.one(z), y_at > static_cast<double>(z), lx, ly, lz, hx, hy, hz);
         for (std::size_t l = 0; l < kLanes && y0 + l < m; ++l) keep[y0 + l] = blocked[l] ? 0 : 1;
     }
     for (std::size_t y = first + 1; y < m; ++y) {
         if (!keep[y]) continue;
-        const RadSide j = rad_side_splat(c, y);
+        const RadSide j = a.one(y);
         V4 remaining = splat(static_cast<double>(y - first)) - lane;  // > 0: lane is a z < y
         bool blocked = false;
         for (std::size_t z0 = first; z0 < y && !blocked; z0 += kLanes, remaining -= 4.0)
-            blocked = any(rad_blocks(j, rad_side(c, z0), remaining > 0.0, lx, ly, lz, hx, hy, hz));
+            blocked = any(rad_blocks(j, a.four(z0), remaining > 0.0, lx, ly, lz, hx, hy, hz));
         keep[y] = blocked ? 0 : 1;
     }
 }
