@@ -204,8 +204,8 @@ __attribute__((target_clones("avx2", "default"))) void rad_keep_flags(const RadC
 // Writes (squared distance, position) of the members in the given [begin, end) ranges of the
 // cell-ordered arrays with squared distance <= bound, the query (position self) skipped;
 // returns how many. Arrays readable up to a whole 4-lane block past every range; out_* have
-// room for the total plus 4.
-__attribute__((target_clones("avx2", "default"))) std::size_t scan_runs(
+// room for the total plus 4 (scan_runs_avx512: plus 8).
+__attribute__((target_clones("avx2", "default"))) std::size_t scan_runs_v4(
     const double* x, const double* y, const double* z, const std::array<int, 2>* runs, std::size_t n_runs,
     const std::array<double, 3>& q, const std::array<double, 3>& length, const std::array<double, 3>& half,
     double bound, std::size_t self, double* out_d2, int* out_slot) {
@@ -243,8 +243,8 @@ __attribute__((target_clones("avx2", "default"))) std::size_t scan_runs(
 // By distance alone: when no two of the first `want` share a distance these are the (distance,
 // id) ranks and every slot is hit exactly once; returns false when a slot was hit twice (a
 // tie), and then rank_by_distance_then_id must redo it.
-__attribute__((target_clones("avx2", "default"))) bool rank_by_distance(const double* dist, std::size_t n, double t,
-                                                                       std::size_t want, int* slot) {
+__attribute__((target_clones("avx2", "default"))) bool rank_by_distance_v4(const double* dist, std::size_t n,
+                                                                          double t, std::size_t want, int* slot) {
     std::fill(slot, slot + want, -1);
     bool tie = false;
     // four distances at a time, each lane counting the distances below its own (the padding
@@ -270,6 +270,96 @@ __attribute__((target_clones("avx2", "default"))) bool rank_by_distance(const do
     }
     return !tie;
 }
+// AVX-512 forms of scan_runs_v4 and rank_by_distance_v4: eight lanes, masks in mask registers,
+// the same IEEE operations in the same order lane by lane, so the same results; used when the
+// CPU has AVX-512F and VL. AVX-512F has its own FMA instructions, and GCC contracts a plain
+// multiply and add into them: the squared distance is therefore formed with the explicitly
+// rounded forms (round to nearest, as always), which are never fused.
+bool have_avx512() { return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"); }
+
+// a * b and a + b, rounded to nearest, never fused (the zero-masking forms with all lanes
+// set: the plain ones trip a spurious -Wmaybe-uninitialized in GCC 12's header).
+constexpr int kRoundNearest = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+__attribute__((target("avx512f,avx512vl"))) inline __m512d mul_rn(__m512d a, __m512d b) {
+    return _mm512_maskz_mul_round_pd(0xFF, a, b, kRoundNearest);
+}
+__attribute__((target("avx512f,avx512vl"))) inline __m512d add_rn(__m512d a, __m512d b) {
+    return _mm512_maskz_add_round_pd(0xFF, a, b, kRoundNearest);
+}
+// shift_once on eight lanes: d > half ? d - length : d, then d < -half ? d + length : d.
+__attribute__((target("avx512f,avx512vl"))) inline __m512d shift_once_avx512(__m512d d, __m512d length, __m512d half,
+                                                                            __m512d neg_half) {
+    d = _mm512_mask_sub_pd(d, _mm512_cmp_pd_mask(d, half, _CMP_GT_OQ), d, length);
+    return _mm512_mask_add_pd(d, _mm512_cmp_pd_mask(d, neg_half, _CMP_LT_OQ), d, length);
+}
+
+__attribute__((target("avx512f,avx512vl"))) std::size_t scan_runs_avx512(
+    const double* x, const double* y, const double* z, const std::array<int, 2>* runs, std::size_t n_runs,
+    const std::array<double, 3>& q, const std::array<double, 3>& length, const std::array<double, 3>& half,
+    double bound, std::size_t self, double* out_d2, int* out_slot) {
+    const __m512d qx = _mm512_set1_pd(q[0]), qy = _mm512_set1_pd(q[1]), qz = _mm512_set1_pd(q[2]);
+    const __m512d lx = _mm512_set1_pd(length[0]), ly = _mm512_set1_pd(length[1]), lz = _mm512_set1_pd(length[2]);
+    const __m512d hx = _mm512_set1_pd(half[0]), hy = _mm512_set1_pd(half[1]), hz = _mm512_set1_pd(half[2]);
+    const __m512d nx = _mm512_set1_pd(-half[0]), ny = _mm512_set1_pd(-half[1]), nz = _mm512_set1_pd(-half[2]);
+    const __m512d bound8 = _mm512_set1_pd(bound);
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    std::size_t k = 0;
+    for (std::size_t r = 0; r < n_runs; ++r) {
+        const auto begin = static_cast<std::size_t>(runs[r][0]), end = static_cast<std::size_t>(runs[r][1]);
+        for (std::size_t p = begin; p < end; p += 8) {
+            auto valid = static_cast<__mmask8>(end - p >= 8 ? 0xFF : (1u << (end - p)) - 1u);
+            if (self - p < 8) valid = static_cast<__mmask8>(valid & ~(1u << (self - p)));
+            const __m512d dx = shift_once_avx512(_mm512_sub_pd(_mm512_maskz_loadu_pd(valid, x + p), qx), lx, hx, nx);
+            const __m512d dy = shift_once_avx512(_mm512_sub_pd(_mm512_maskz_loadu_pd(valid, y + p), qy), ly, hy, ny);
+            const __m512d dz = shift_once_avx512(_mm512_sub_pd(_mm512_maskz_loadu_pd(valid, z + p), qz), lz, hz, nz);
+            const __m512d d2 = add_rn(add_rn(mul_rn(dx, dx), mul_rn(dy, dy)), mul_rn(dz, dz));
+            const __mmask8 take = static_cast<__mmask8>(valid & _mm512_cmp_pd_mask(d2, bound8, _CMP_LE_OQ));
+            // compressed in registers, stored whole (out_* have room for the total plus 8)
+            _mm512_storeu_pd(out_d2 + k, _mm512_maskz_compress_pd(take, d2));
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(out_slot + k),
+                                _mm256_maskz_compress_epi32(take, _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(p)), lane)));
+            k += static_cast<std::size_t>(__builtin_popcount(take));
+        }
+    }
+    return k;
+}
+
+__attribute__((target("avx512f,avx512vl"))) bool rank_by_distance_avx512(const double* dist, std::size_t n, double t,
+                                                                         std::size_t want, int* slot) {
+    std::fill(slot, slot + want, -1);
+    bool tie = false;
+    const __m512i one = _mm512_set1_epi64(1);
+    alignas(64) long long count_of[8];
+    for (std::size_t i0 = 0; i0 < n; i0 += 8) {
+        const auto valid = static_cast<__mmask8>(n - i0 >= 8 ? 0xFF : (1u << (n - i0)) - 1u);
+        const __m512d di = _mm512_maskz_loadu_pd(valid, dist + i0);
+        __m512i count = _mm512_setzero_si512();
+        for (std::size_t j = 0; j < n; ++j)
+            count = _mm512_mask_add_epi64(count, _mm512_cmp_pd_mask(_mm512_set1_pd(dist[j]), di, _CMP_LT_OQ), count, one);
+        _mm512_store_si512(count_of, count);
+        for (std::size_t l = 0; l < 8; ++l) {
+            const std::size_t i = i0 + l;
+            const auto rank = static_cast<std::size_t>(count_of[l]);
+            if (i < n && dist[i] <= t && rank < want) {
+                tie |= slot[rank] >= 0;
+                slot[rank] = static_cast<int>(i);
+            }
+        }
+    }
+    return !tie;
+}
+
+std::size_t scan_runs(const double* x, const double* y, const double* z, const std::array<int, 2>* runs,
+                      std::size_t n_runs, const std::array<double, 3>& q, const std::array<double, 3>& length,
+                      const std::array<double, 3>& half, double bound, std::size_t self, double* out_d2,
+                      int* out_slot) {
+    return (have_avx512() ? scan_runs_avx512 : scan_runs_v4)(x, y, z, runs, n_runs, q, length, half, bound, self,
+                                                             out_d2, out_slot);
+}
+bool rank_by_distance(const double* dist, std::size_t n, double t, std::size_t want, int* slot) {
+    return (have_avx512() ? rank_by_distance_avx512 : rank_by_distance_v4)(dist, n, t, want, slot);
+}
+
 // (distance, id) pairs are distinct, so these ranks are a permutation.
 void rank_by_distance_then_id(const double* dist, const double* id, std::size_t n, double t, std::size_t want,
                               int* slot) {
@@ -400,7 +490,8 @@ public:
     // The `want` nearest centres of the centre at position q of the cell order, in (distance,
     // id) order, into s.cand.
     void nearest(std::size_t q, std::size_t want, RadScratch& s) const {
-        // every centre is gathered at most once per try: buffers of n + one block suffice
+        // every centre is gathered at most once per try: buffers of n + 8 suffice (scan_runs_avx512
+        // stores whole 8-lane blocks)
         const std::size_t room = g_.c.size() + 2 * kLanes;
         if (s.gathered_d2.size() < room) {
             s.gathered_d2.resize(room);
