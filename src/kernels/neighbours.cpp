@@ -293,6 +293,74 @@ __attribute__((target("avx512f,avx512vl"))) inline __m512d shift_once_avx512(__m
     return _mm512_mask_add_pd(d, _mm512_cmp_pd_mask(d, neg_half, _CMP_LT_OQ), d, length);
 }
 
+// The first `count` of eight lanes.
+inline __mmask8 lanes_below(std::size_t count) { return static_cast<__mmask8>(count >= 8 ? 0xFF : (1u << count) - 1u); }
+
+struct RadSide8 {
+    __m512d x, y, z, r, r2, inv_r2, neg2r;
+};
+__attribute__((target("avx512f,avx512vl"))) inline RadSide8 rad_side8(const RadArrays& a, std::size_t at,
+                                                                     __mmask8 valid) {
+    return {_mm512_maskz_loadu_pd(valid, a.x + at),  _mm512_maskz_loadu_pd(valid, a.y + at),
+            _mm512_maskz_loadu_pd(valid, a.z + at),  _mm512_maskz_loadu_pd(valid, a.r + at),
+            _mm512_maskz_loadu_pd(valid, a.r2 + at), _mm512_maskz_loadu_pd(valid, a.inv_r2 + at),
+            _mm512_maskz_loadu_pd(valid, a.neg2r + at)};
+}
+__attribute__((target("avx512f,avx512vl"))) inline RadSide8 rad_side8_one(const RadArrays& a, std::size_t at) {
+    return {_mm512_set1_pd(a.x[at]),  _mm512_set1_pd(a.y[at]),      _mm512_set1_pd(a.z[at]),
+            _mm512_set1_pd(a.r[at]),  _mm512_set1_pd(a.r2[at]),     _mm512_set1_pd(a.inv_r2[at]),
+            _mm512_set1_pd(a.neg2r[at])};
+}
+struct RadBox8 {
+    __m512d lx, ly, lz, hx, hy, hz, nx, ny, nz;
+};
+// rad_blocks on eight lanes: the lanes of `tried` where k blocks j.
+__attribute__((target("avx512f,avx512vl"))) inline __mmask8 rad_blocks8(const RadSide8& j, const RadSide8& k,
+                                                                       __mmask8 tried, const RadBox8& b) {
+    const __m512d dx = shift_once_avx512(_mm512_sub_pd(k.x, j.x), b.lx, b.hx, b.nx);
+    const __m512d dy = shift_once_avx512(_mm512_sub_pd(k.y, j.y), b.ly, b.hy, b.ny);
+    const __m512d dz = shift_once_avx512(_mm512_sub_pd(k.z, j.z), b.lz, b.hz, b.nz);
+    const __m512d d2 = add_rn(add_rn(mul_rn(dx, dx), mul_rn(dy, dy)), mul_rn(dz, dz));
+    const __m512d denom = mul_rn(k.neg2r, j.r);  // (-2 * r_ik) * r_ij
+    const __m512d cos_theta = _mm512_div_pd(_mm512_sub_pd(_mm512_sub_pd(d2, k.r2), j.r2), denom);
+    __mmask8 hit = _mm512_mask_cmp_pd_mask(tried, denom, _mm512_setzero_pd(), _CMP_NEQ_UQ);  // denom != 0
+    hit = _mm512_mask_cmp_pd_mask(hit, k.r, j.r, _CMP_NGT_UQ);                                // !(r_ik > r_ij)
+    return _mm512_mask_cmp_pd_mask(hit, j.inv_r2, mul_rn(k.inv_r2, cos_theta), _CMP_LT_OQ);
+}
+
+// rad_keep_flags on eight lanes: the same two parts, the same expressions lane by lane.
+__attribute__((target("avx512f,avx512vl"))) void rad_keep_flags_avx512(const RadCandidates& c, std::size_t m,
+                                                                      const std::array<double, 3>& length,
+                                                                      const std::array<double, 3>& half,
+                                                                      unsigned char* keep) {
+    constexpr std::size_t kFirst = 2;
+    const RadArrays a(c);
+    const RadBox8 b{_mm512_set1_pd(length[0]), _mm512_set1_pd(length[1]), _mm512_set1_pd(length[2]),
+                    _mm512_set1_pd(half[0]),   _mm512_set1_pd(half[1]),   _mm512_set1_pd(half[2]),
+                    _mm512_set1_pd(-half[0]),  _mm512_set1_pd(-half[1]),  _mm512_set1_pd(-half[2])};
+    const std::size_t first = std::min(kFirst, m);
+    for (std::size_t y0 = 0; y0 < m; y0 += 8) {
+        const __mmask8 valid = lanes_below(m - y0);
+        const RadSide8 j = rad_side8(a, y0, valid);
+        unsigned blocked = 0;
+        for (std::size_t z = 0; z < first && z < y0 + 7; ++z) {
+            const auto tried = static_cast<__mmask8>(valid & (z < y0 ? 0xFF : ~lanes_below(z - y0 + 1)));  // y > z
+            blocked |= rad_blocks8(j, rad_side8_one(a, z), tried, b);
+        }
+        for (std::size_t l = 0; l < 8 && y0 + l < m; ++l) keep[y0 + l] = (blocked >> l) & 1u ? 0 : 1;
+    }
+    for (std::size_t y = first + 1; y < m; ++y) {
+        if (!keep[y]) continue;
+        const RadSide8 j = rad_side8_one(a, y);
+        bool blocked = false;
+        for (std::size_t z0 = first; z0 < y && !blocked; z0 += 8) {
+            const __mmask8 tried = lanes_below(y - z0);  // z < y
+            blocked = rad_blocks8(j, rad_side8(a, z0, tried), tried, b) != 0;
+        }
+        keep[y] = blocked ? 0 : 1;
+    }
+}
+
 __attribute__((target("avx512f,avx512vl"))) std::size_t scan_runs_avx512(
     const double* x, const double* y, const double* z, const std::array<int, 2>* runs, std::size_t n_runs,
     const std::array<double, 3>& q, const std::array<double, 3>& length, const std::array<double, 3>& half,
@@ -399,7 +467,7 @@ void rad_shell(const RadGeometry& g, RadScratch& s) {
     const std::size_t m = s.cand.id.size();
     s.keep.resize(m);
     squares_and_inverses(s.cand, m);
-    rad_keep_flags(s.cand, m, g.length, g.half, s.keep.data());
+    (have_avx512() ? rad_keep_flags_avx512 : rad_keep_flags)(s.cand, m, g.length, g.half, s.keep.data());
     s.shell.clear();
     for (std::size_t y = 0; y < m; ++y)
         if (s.keep[y]) s.shell.push_back(s.cand.id[y]);
