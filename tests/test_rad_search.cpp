@@ -98,11 +98,15 @@ std::vector<std::vector<int>> brute_force_rad(const Centres& c, const std::array
     return out;
 }
 
+// Both kernel widths: the AVX-512 forms (where the CPU has them) and the four-lane ones.
 void expect_same_lists(const Centres& c, const std::array<double, 3>& box, int limit, const char* what) {
-    const auto fast = mcc::rad_neighbour_lists(c, box, limit);
     const auto slow = brute_force_rad(c, box, limit);
-    ASSERT_EQ(fast.size(), slow.size()) << what;
-    for (std::size_t i = 0; i < c.size(); ++i) ASSERT_EQ(fast[i], slow[i]) << what << ": centre " << i;
+    for (const bool avx512 : {true, false}) {
+        const auto fast = mcc::rad_neighbour_lists(c, box, limit, avx512);
+        ASSERT_EQ(fast.size(), slow.size()) << what;
+        for (std::size_t i = 0; i < c.size(); ++i)
+            ASSERT_EQ(fast[i], slow[i]) << what << ": centre " << i << (avx512 ? "" : " (four lanes)");
+    }
 }
 
 // A triple (i, j, k) with k closer to i than j and j on the edge of being blocked by k:
@@ -261,6 +265,7 @@ TEST(RadSearch, BlockingDecidedByRoundingBehindCloserCentres) {
         }
         const auto fast = mcc::rad_neighbour_lists(c, big, 30);
         ASSERT_EQ(fast, brute_force_rad(c, big, 30)) << "triple " << checked << " with " << extra << " closer";
+        ASSERT_EQ(mcc::rad_neighbour_lists(c, big, 30, false), fast) << "four lanes";
         // j (index 1) is in i's shell iff k's comparison does not block it (nothing else can).
         const auto& shell = fast[0];
         EXPECT_EQ(std::find(shell.begin(), shell.end(), 1) != shell.end(), !(s.lhs < s.rhs));

@@ -124,6 +124,7 @@ struct RadScratch {
     RadCandidates cand;
     std::vector<unsigned char> keep;
     std::vector<int> shell;
+    bool wide = false;  // use the AVX-512 forms of the kernels
 };
 
 using L4 = long __attribute__((vector_size(32)));
@@ -417,15 +418,16 @@ __attribute__((target("avx512f,avx512vl"))) bool rank_by_distance_avx512(const d
     return !tie;
 }
 
-std::size_t scan_runs(const double* x, const double* y, const double* z, const std::array<int, 2>* runs,
+// The AVX-512 forms when `wide`, else the four-lane ones.
+std::size_t scan_runs(bool wide, const double* x, const double* y, const double* z, const std::array<int, 2>* runs,
                       std::size_t n_runs, const std::array<double, 3>& q, const std::array<double, 3>& length,
                       const std::array<double, 3>& half, double bound, std::size_t self, double* out_d2,
                       int* out_slot) {
-    return (have_avx512() ? scan_runs_avx512 : scan_runs_v4)(x, y, z, runs, n_runs, q, length, half, bound, self,
+    return (wide ? scan_runs_avx512 : scan_runs_v4)(x, y, z, runs, n_runs, q, length, half, bound, self,
                                                              out_d2, out_slot);
 }
-bool rank_by_distance(const double* dist, std::size_t n, double t, std::size_t want, int* slot) {
-    return (have_avx512() ? rank_by_distance_avx512 : rank_by_distance_v4)(dist, n, t, want, slot);
+bool rank_by_distance(bool wide, const double* dist, std::size_t n, double t, std::size_t want, int* slot) {
+    return (wide ? rank_by_distance_avx512 : rank_by_distance_v4)(dist, n, t, want, slot);
 }
 
 // (distance, id) pairs are distinct, so these ranks are a permutation.
@@ -467,7 +469,7 @@ void rad_shell(const RadGeometry& g, RadScratch& s) {
     const std::size_t m = s.cand.id.size();
     s.keep.resize(m);
     squares_and_inverses(s.cand, m);
-    (have_avx512() ? rad_keep_flags_avx512 : rad_keep_flags)(s.cand, m, g.length, g.half, s.keep.data());
+    (s.wide ? rad_keep_flags_avx512 : rad_keep_flags)(s.cand, m, g.length, g.half, s.keep.data());
     s.shell.clear();
     for (std::size_t y = 0; y < m; ++y)
         if (s.keep[y]) s.shell.push_back(s.cand.id[y]);
@@ -621,7 +623,7 @@ public:
                 }
             }
             const std::size_t gathered =
-                scan_runs(xyz_[0].data(), xyz_[1].data(), xyz_[2].data(), s.runs.data(), s.runs.size(),
+                scan_runs(s.wide, xyz_[0].data(), xyz_[1].data(), xyz_[2].data(), s.runs.data(), s.runs.size(),
                           {xyz_[0][q], xyz_[1][q], xyz_[2][q]}, g_.length, g_.half, squared_bound, q,
                           s.gathered_d2.data(), s.gathered_slot.data());
             if (select(gathered, want, radius, s)) return;
@@ -705,7 +707,7 @@ private:
                 continue;
             }
             s.slot.resize(want);
-            if (!rank_by_distance(s.dist.data(), kept, below_t, want, s.slot.data())) {
+            if (!rank_by_distance(s.wide, s.dist.data(), kept, below_t, want, s.slot.data())) {
                 s.dist_id.resize(kept);
                 for (std::size_t k = 0; k < kept; ++k) s.dist_id[k] = id_[static_cast<std::size_t>(s.dist_slot[k])];
                 rank_by_distance_then_id(s.dist.data(), s.dist_id.data(), kept, below_t, want, s.slot.data());
@@ -734,7 +736,7 @@ private:
 // (neighbour ids in sorted-distance order), reusing one set of buffers.
 template <typename Sink>
 void for_each_rad_shell(const std::vector<std::array<double, 3>>& centres, const std::array<double, 3>& box,
-                        int limit, Sink&& sink) {
+                        int limit, bool allow_avx512, Sink&& sink) {
     const std::size_t n = centres.size();
     if (n < 2) {
         const std::vector<int> none;
@@ -744,6 +746,7 @@ void for_each_rad_shell(const std::vector<std::array<double, 3>>& centres, const
     RadGeometry g{centres, box, {0.5 * box[0], 0.5 * box[1], 0.5 * box[2]}};
     const std::size_t want = limit > 0 ? std::min<std::size_t>(static_cast<std::size_t>(limit), n - 1) : n - 1;
     RadScratch s;
+    s.wide = allow_avx512 && have_avx512();
     const bool use_cells = limit > 0 && n > 4 * want && box[0] > 0 && box[1] > 0 && box[2] > 0;
     if (use_cells) {
         const CentreCells cells(centres, g, want);
@@ -790,9 +793,9 @@ std::vector<std::array<double, 3>> molecule_centres(const NeighbourPlan& plan,
 }
 
 std::vector<std::vector<int>> rad_neighbour_lists(const std::vector<std::array<double, 3>>& centres,
-                                                  const std::array<double, 3>& box, int limit) {
+                                                  const std::array<double, 3>& box, int limit, bool allow_avx512) {
     std::vector<std::vector<int>> out(centres.size());
-    for_each_rad_shell(centres, box, limit, [&out](std::size_t i, const std::vector<int>& shell) { out[i] = shell; });
+    for_each_rad_shell(centres, box, limit, allow_avx512, [&out](std::size_t i, const std::vector<int>& shell) { out[i] = shell; });
     return out;
 }
 
@@ -987,7 +990,7 @@ void accumulate_neighbours(const NeighbourPlan& plan, const Frame& frame,
         const std::array<double, 3> box{frame.dimensions[0], frame.dimensions[1],
                                         frame.dimensions[2]};
         const auto centres = molecule_centres(plan, frame.positions);
-        for_each_rad_shell(centres, box, plan.quirks.rad_candidate_limit,
+        for_each_rad_shell(centres, box, plan.quirks.rad_candidate_limit, true,
                            [&per_molecule](std::size_t m, const std::vector<int>& shell) {
                                per_molecule[m] = static_cast<long long>(shell.size());
                            });
