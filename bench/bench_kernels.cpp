@@ -54,6 +54,15 @@ void BM_RadNeighbours(benchmark::State& state) {
 }
 BENCHMARK(BM_RadNeighbours)->Arg(392)->Arg(1063)->Arg(11000)->Unit(benchmark::kMillisecond);
 
+// The same with the four-lane kernels only (what a CPU without AVX-512 runs).
+void BM_RadNeighboursFourLanes(benchmark::State& state) {
+    std::array<double, 3> box{};
+    const auto centres = random_centres(static_cast<std::size_t>(state.range(0)), box);
+    for (auto _ : state) benchmark::DoNotOptimize(mcc::rad_neighbour_lists(centres, box, 30, false));
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_RadNeighboursFourLanes)->Arg(392)->Arg(1063)->Arg(11000)->Unit(benchmark::kMillisecond);
+
 void BM_Eig3(benchmark::State& state) {
     // An inertia tensor of a water-like molecule.
     const mcc::geom::Mat3 t{{{1.7650, -0.1124, 0.0431}, {-0.1124, 0.6158, 0.2210}, {0.0431, 0.2210, 1.1488}}};

@@ -98,11 +98,15 @@ std::vector<std::vector<int>> brute_force_rad(const Centres& c, const std::array
     return out;
 }
 
+// Both kernel widths: the AVX-512 forms (where the CPU has them) and the four-lane ones.
 void expect_same_lists(const Centres& c, const std::array<double, 3>& box, int limit, const char* what) {
-    const auto fast = mcc::rad_neighbour_lists(c, box, limit);
     const auto slow = brute_force_rad(c, box, limit);
-    ASSERT_EQ(fast.size(), slow.size()) << what;
-    for (std::size_t i = 0; i < c.size(); ++i) ASSERT_EQ(fast[i], slow[i]) << what << ": centre " << i;
+    for (const bool avx512 : {true, false}) {
+        const auto fast = mcc::rad_neighbour_lists(c, box, limit, avx512);
+        ASSERT_EQ(fast.size(), slow.size()) << what;
+        for (std::size_t i = 0; i < c.size(); ++i)
+            ASSERT_EQ(fast[i], slow[i]) << what << ": centre " << i << (avx512 ? "" : " (four lanes)");
+    }
 }
 
 // A triple (i, j, k) with k closer to i than j and j on the edge of being blocked by k:
@@ -231,6 +235,54 @@ TEST(RadSearch, BlockingComparisonsDecidedByRounding) {
     Centres all;
     for (const auto& t : triples) all.insert(all.end(), t.begin(), t.end());
     expect_same_lists(all, big, 30, "triples together");
+}
+
+TEST(RadSearch, BlockingDecidedByRoundingBehindCloserCentres) {
+    // The search tries every candidate against the two nearest without branches, then the
+    // still unblocked ones against the farther candidates: the edge triples again, now with
+    // 0 to 6 extra centres closer to i than k, on the side away from j (they block neither j
+    // nor k), so the deciding blocker k sits at every sorted position 0..6 and the rounding
+    // decides in both parts of the search.
+    std::mt19937_64 rng(4242);
+    const std::array<double, 3> big{200.0, 200.0, 200.0};
+    Centres all;
+    int checked = 0, blocked = 0;
+    for (int trial = 0; trial < 400000 && checked < 70; ++trial) {
+        const int extra = checked % 7;
+        const std::array<double, 3> at{12.0 + 25.0 * (checked % 7), 12.0 + 25.0 * ((checked / 7) % 7),
+                                       12.0 + 25.0 * (checked / 49)};
+        const auto t = edge_triple(rng, at);
+        const double r_ij = std::sqrt(sum_of_squares(numpy_delta(t[0], t[1], big)));
+        const double r_ik = std::sqrt(sum_of_squares(numpy_delta(t[0], t[2], big)));
+        if (!(r_ik < r_ij)) continue;
+        const Sides s = blocking_sides(t[1], t[2], r_ij, r_ik, big);
+        if (ulps_apart(s.lhs, s.rhs) > 1) continue;
+        Centres c(t.begin(), t.end());
+        for (int e = 0; e < extra; ++e) {  // along -(j - i), at 0.3 to 0.9 of r_ik, slightly off the line
+            const double f = (0.3 + 0.1 * e) * r_ik / r_ij;
+            c.push_back({at[0] - f * (t[1][0] - at[0]), at[1] - f * (t[1][1] - at[1]) + 0.01 * e,
+                         at[2] - f * (t[1][2] - at[2])});
+        }
+        const auto fast = mcc::rad_neighbour_lists(c, big, 30);
+        ASSERT_EQ(fast, brute_force_rad(c, big, 30)) << "triple " << checked << " with " << extra << " closer";
+        ASSERT_EQ(mcc::rad_neighbour_lists(c, big, 30, false), fast) << "four lanes";
+        // j (index 1) is in i's shell iff k's comparison does not block it (nothing else can).
+        const auto& shell = fast[0];
+        EXPECT_EQ(std::find(shell.begin(), shell.end(), 1) != shell.end(), !(s.lhs < s.rhs));
+        // k is the (extra)-th nearest of i
+        std::vector<std::pair<double, int>> by_distance;
+        for (std::size_t q = 1; q < c.size(); ++q)
+            by_distance.emplace_back(std::sqrt(sum_of_squares(numpy_delta(c[0], c[q], big))), static_cast<int>(q));
+        std::sort(by_distance.begin(), by_distance.end());
+        EXPECT_EQ(by_distance[static_cast<std::size_t>(extra)].second, 2);
+        blocked += s.lhs < s.rhs;
+        ++checked;
+        all.insert(all.end(), c.begin(), c.end());
+    }
+    ASSERT_EQ(checked, 70);
+    EXPECT_GT(blocked, 5);
+    EXPECT_LT(blocked, 65);
+    expect_same_lists(all, big, 30, "all together (cell-list path)");
 }
 
 TEST(RadSearch, FewerThanThirtyOthersAndNoLimit) {

@@ -77,7 +77,7 @@ struct RadGeometry {
 };
 
 // The examined candidates of one centre in (distance, id) order, as arrays padded with zeros
-// for whole 4-lane loads: raw coordinates, r, r*r and 1/(r*r) (the reference's inv_r2).
+// for whole 4-lane loads: raw coordinates, r, r*r, 1/(r*r) (the reference's inv_r2) and -2*r.
 struct RadCandidates {
     std::vector<double> x, y, z, r, r2, inv_r2, neg2r;
     std::vector<int> id;
@@ -124,38 +124,80 @@ struct RadScratch {
     RadCandidates cand;
     std::vector<unsigned char> keep;
     std::vector<int> shell;
+    bool wide = false;  // use the AVX-512 forms of the kernels
 };
 
 using L4 = long __attribute__((vector_size(32)));
 
+inline bool any(L4 mask) { return (mask[0] | mask[1] | mask[2] | mask[3]) != 0; }
+
+// The reference's blocking test (spec §3.2 step 6) on four (j, k) pairs, lane by lane, for the
+// lanes in `tried`: candidate j (the farther, at r_ij) and the closer candidate k (at r_ik),
+// each side either four candidates or one repeated.
+template <typename Side>
+inline L4 rad_blocks(const Side& j, const Side& k, L4 tried, const V4& lx, const V4& ly, const V4& lz, const V4& hx,
+                     const V4& hy, const V4& hz) {
+    const V4 dx = shift_once(k.x - j.x, lx, hx);
+    const V4 dy = shift_once(k.y - j.y, ly, hy);
+    const V4 dz = shift_once(k.z - j.z, lz, hz);
+    const V4 d2 = (dx * dx + dy * dy) + dz * dz;
+    const V4 denom = k.neg2r * j.r;  // (-2 * r_ik) * r_ij
+    const V4 cos_theta = ((d2 - k.r2) - j.r2) / denom;
+    return tried & (denom != 0.0) & ((k.r > j.r) == 0) & (j.inv_r2 < k.inv_r2 * cos_theta);
+}
+struct RadSide {
+    V4 x, y, z, r, r2, inv_r2, neg2r;
+};
+// The candidate arrays as plain pointers (held in registers: the byte stores to keep[] could
+// alias the vectors' own data pointers and force reloads).
+struct RadArrays {
+    const double *x, *y, *z, *r, *r2, *inv_r2, *neg2r;
+    explicit RadArrays(const RadCandidates& c)
+        : x(c.x.data()), y(c.y.data()), z(c.z.data()), r(c.r.data()), r2(c.r2.data()), inv_r2(c.inv_r2.data()),
+          neg2r(c.neg2r.data()) {}
+    [[nodiscard]] RadSide four(std::size_t at) const {
+        return {load4(x + at), load4(y + at), load4(z + at), load4(r + at), load4(r2 + at), load4(inv_r2 + at),
+                load4(neg2r + at)};
+    }
+    [[nodiscard]] RadSide one(std::size_t at) const {
+        return {splat(x[at]), splat(y[at]), splat(z[at]), splat(r[at]), splat(r2[at]), splat(inv_r2[at]),
+                splat(neg2r[at])};
+    }
+};
+
 // The blocking loop (spec §3.2 step 6) over the m examined candidates: keep[y] = 1 iff no
-// closer candidate z < y blocks y. Every pair is decided by the reference's own expressions,
+// closer candidate z < y blocks y, every pair decided by the reference's own expressions,
 // (((d2 - r_ik*r_ik) - r_ij*r_ij) / ((-2*r_ik)*r_ij)), inv_r2[y] < inv_r2[z]*cos, the skips
-// (denom == 0, r_ik > r_ij) included; closer candidates are tried four at a time, and the
-// order in which they are tried cannot change the outcome (one blocker suffices).
+// (denom == 0, r_ik > r_ij) included. One blocker suffices, so the order of trying cannot
+// change the outcome. Nearly every blocked candidate is blocked by one of the nearest few,
+// so first every y is tried against the kFirst nearest z, four y at a time and without
+// branches; only the y still unblocked then try the farther z, four at a time, stopping at
+// the first blocker.
 __attribute__((target_clones("avx2", "default"))) void rad_keep_flags(const RadCandidates& c, std::size_t m,
                                                                      const std::array<double, 3>& length,
                                                                      const std::array<double, 3>& half,
                                                                      unsigned char* keep) {
+    constexpr std::size_t kFirst = 2;  // measured best of 1 to 8 (the two nearest block half of all y)
     const V4 lx = splat(length[0]), ly = splat(length[1]), lz = splat(length[2]);
     const V4 hx = splat(half[0]), hy = splat(half[1]), hz = splat(half[2]);
-    for (std::size_t y = 0; y < m; ++y) {
-        const V4 xj = splat(c.x[y]), yj = splat(c.y[y]), zj = splat(c.z[y]);
-        const V4 r_ij = splat(c.r[y]), r_ij2 = splat(c.r2[y]), inv_j = splat(c.inv_r2[y]);
-        V4 remaining = splat(static_cast<double>(y)) - V4{0.0, 1.0, 2.0, 3.0};  // > 0: lane is a z < y
+    const V4 lane{0.0, 1.0, 2.0, 3.0};
+    const std::size_t first = std::min(kFirst, m);
+    const RadArrays a(c);
+    for (std::size_t y0 = 0; y0 < m; y0 += kLanes) {
+        const RadSide j = a.four(y0);
+        const V4 y_at = lane + static_cast<double>(y0);
+        L4 blocked{0, 0, 0, 0};
+        for (std::size_t z = 0; z < first && z < y0 + kLanes - 1; ++z)
+            blocked |= rad_blocks(j, a.one(z), y_at > static_cast<double>(z), lx, ly, lz, hx, hy, hz);
+        for (std::size_t l = 0; l < kLanes && y0 + l < m; ++l) keep[y0 + l] = blocked[l] ? 0 : 1;
+    }
+    for (std::size_t y = first + 1; y < m; ++y) {
+        if (!keep[y]) continue;
+        const RadSide j = a.one(y);
+        V4 remaining = splat(static_cast<double>(y - first)) - lane;  // > 0: lane is a z < y
         bool blocked = false;
-        for (std::size_t z0 = 0; z0 < y && !blocked; z0 += kLanes, remaining -= 4.0) {
-            const V4 dx = shift_once(load4(&c.x[z0]) - xj, lx, hx);
-            const V4 dy = shift_once(load4(&c.y[z0]) - yj, ly, hy);
-            const V4 dz = shift_once(load4(&c.z[z0]) - zj, lz, hz);
-            const V4 d2 = (dx * dx + dy * dy) + dz * dz;
-            const V4 r_ik = load4(&c.r[z0]);
-            const V4 denom = load4(&c.neg2r[z0]) * r_ij;  // (-2 * r_ik) * r_ij
-            const V4 cos_theta = ((d2 - load4(&c.r2[z0])) - r_ij2) / denom;
-            const auto hit = (remaining > 0.0) & (denom != 0.0) & ((r_ik > r_ij) == 0) &
-                             (inv_j < load4(&c.inv_r2[z0]) * cos_theta);
-            blocked = (hit[0] | hit[1] | hit[2] | hit[3]) != 0;
-        }
+        for (std::size_t z0 = first; z0 < y && !blocked; z0 += kLanes, remaining -= 4.0)
+            blocked = any(rad_blocks(j, a.four(z0), remaining > 0.0, lx, ly, lz, hx, hy, hz));
         keep[y] = blocked ? 0 : 1;
     }
 }
@@ -163,8 +205,8 @@ __attribute__((target_clones("avx2", "default"))) void rad_keep_flags(const RadC
 // Writes (squared distance, position) of the members in the given [begin, end) ranges of the
 // cell-ordered arrays with squared distance <= bound, the query (position self) skipped;
 // returns how many. Arrays readable up to a whole 4-lane block past every range; out_* have
-// room for the total plus 4.
-__attribute__((target_clones("avx2", "default"))) std::size_t scan_runs(
+// room for the total plus 4 (scan_runs_avx512: plus 8).
+__attribute__((target_clones("avx2", "default"))) std::size_t scan_runs_v4(
     const double* x, const double* y, const double* z, const std::array<int, 2>* runs, std::size_t n_runs,
     const std::array<double, 3>& q, const std::array<double, 3>& length, const std::array<double, 3>& half,
     double bound, std::size_t self, double* out_d2, int* out_slot) {
@@ -202,8 +244,8 @@ __attribute__((target_clones("avx2", "default"))) std::size_t scan_runs(
 // By distance alone: when no two of the first `want` share a distance these are the (distance,
 // id) ranks and every slot is hit exactly once; returns false when a slot was hit twice (a
 // tie), and then rank_by_distance_then_id must redo it.
-__attribute__((target_clones("avx2", "default"))) bool rank_by_distance(const double* dist, std::size_t n, double t,
-                                                                       std::size_t want, int* slot) {
+__attribute__((target_clones("avx2", "default"))) bool rank_by_distance_v4(const double* dist, std::size_t n,
+                                                                          double t, std::size_t want, int* slot) {
     std::fill(slot, slot + want, -1);
     bool tie = false;
     // four distances at a time, each lane counting the distances below its own (the padding
@@ -229,6 +271,165 @@ __attribute__((target_clones("avx2", "default"))) bool rank_by_distance(const do
     }
     return !tie;
 }
+// AVX-512 forms of scan_runs_v4 and rank_by_distance_v4: eight lanes, masks in mask registers,
+// the same IEEE operations in the same order lane by lane, so the same results; used when the
+// CPU has AVX-512F and VL. AVX-512F has its own FMA instructions, and GCC contracts a plain
+// multiply and add into them: the squared distance is therefore formed with the explicitly
+// rounded forms (round to nearest, as always), which are never fused.
+bool have_avx512() { return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"); }
+
+// a * b and a + b, rounded to nearest, never fused (the zero-masking forms with all lanes
+// set: the plain ones trip a spurious -Wmaybe-uninitialized in GCC 12's header).
+constexpr int kRoundNearest = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+__attribute__((target("avx512f,avx512vl"))) inline __m512d mul_rn(__m512d a, __m512d b) {
+    return _mm512_maskz_mul_round_pd(0xFF, a, b, kRoundNearest);
+}
+__attribute__((target("avx512f,avx512vl"))) inline __m512d add_rn(__m512d a, __m512d b) {
+    return _mm512_maskz_add_round_pd(0xFF, a, b, kRoundNearest);
+}
+// shift_once on eight lanes: d > half ? d - length : d, then d < -half ? d + length : d.
+__attribute__((target("avx512f,avx512vl"))) inline __m512d shift_once_avx512(__m512d d, __m512d length, __m512d half,
+                                                                            __m512d neg_half) {
+    d = _mm512_mask_sub_pd(d, _mm512_cmp_pd_mask(d, half, _CMP_GT_OQ), d, length);
+    return _mm512_mask_add_pd(d, _mm512_cmp_pd_mask(d, neg_half, _CMP_LT_OQ), d, length);
+}
+
+// The first `count` of eight lanes.
+inline __mmask8 lanes_below(std::size_t count) { return static_cast<__mmask8>(count >= 8 ? 0xFF : (1u << count) - 1u); }
+
+struct RadSide8 {
+    __m512d x, y, z, r, r2, inv_r2, neg2r;
+};
+__attribute__((target("avx512f,avx512vl"))) inline RadSide8 rad_side8(const RadArrays& a, std::size_t at,
+                                                                     __mmask8 valid) {
+    return {_mm512_maskz_loadu_pd(valid, a.x + at),  _mm512_maskz_loadu_pd(valid, a.y + at),
+            _mm512_maskz_loadu_pd(valid, a.z + at),  _mm512_maskz_loadu_pd(valid, a.r + at),
+            _mm512_maskz_loadu_pd(valid, a.r2 + at), _mm512_maskz_loadu_pd(valid, a.inv_r2 + at),
+            _mm512_maskz_loadu_pd(valid, a.neg2r + at)};
+}
+__attribute__((target("avx512f,avx512vl"))) inline RadSide8 rad_side8_one(const RadArrays& a, std::size_t at) {
+    return {_mm512_set1_pd(a.x[at]),  _mm512_set1_pd(a.y[at]),      _mm512_set1_pd(a.z[at]),
+            _mm512_set1_pd(a.r[at]),  _mm512_set1_pd(a.r2[at]),     _mm512_set1_pd(a.inv_r2[at]),
+            _mm512_set1_pd(a.neg2r[at])};
+}
+struct RadBox8 {
+    __m512d lx, ly, lz, hx, hy, hz, nx, ny, nz;
+};
+// rad_blocks on eight lanes: the lanes of `tried` where k blocks j.
+__attribute__((target("avx512f,avx512vl"))) inline __mmask8 rad_blocks8(const RadSide8& j, const RadSide8& k,
+                                                                       __mmask8 tried, const RadBox8& b) {
+    const __m512d dx = shift_once_avx512(_mm512_sub_pd(k.x, j.x), b.lx, b.hx, b.nx);
+    const __m512d dy = shift_once_avx512(_mm512_sub_pd(k.y, j.y), b.ly, b.hy, b.ny);
+    const __m512d dz = shift_once_avx512(_mm512_sub_pd(k.z, j.z), b.lz, b.hz, b.nz);
+    const __m512d d2 = add_rn(add_rn(mul_rn(dx, dx), mul_rn(dy, dy)), mul_rn(dz, dz));
+    const __m512d denom = mul_rn(k.neg2r, j.r);  // (-2 * r_ik) * r_ij
+    const __m512d cos_theta = _mm512_div_pd(_mm512_sub_pd(_mm512_sub_pd(d2, k.r2), j.r2), denom);
+    __mmask8 hit = _mm512_mask_cmp_pd_mask(tried, denom, _mm512_setzero_pd(), _CMP_NEQ_UQ);  // denom != 0
+    hit = _mm512_mask_cmp_pd_mask(hit, k.r, j.r, _CMP_NGT_UQ);                                // !(r_ik > r_ij)
+    return _mm512_mask_cmp_pd_mask(hit, j.inv_r2, mul_rn(k.inv_r2, cos_theta), _CMP_LT_OQ);
+}
+
+// rad_keep_flags on eight lanes: the same two parts, the same expressions lane by lane.
+__attribute__((target("avx512f,avx512vl"))) void rad_keep_flags_avx512(const RadCandidates& c, std::size_t m,
+                                                                      const std::array<double, 3>& length,
+                                                                      const std::array<double, 3>& half,
+                                                                      unsigned char* keep) {
+    constexpr std::size_t kFirst = 2;
+    const RadArrays a(c);
+    const RadBox8 b{_mm512_set1_pd(length[0]), _mm512_set1_pd(length[1]), _mm512_set1_pd(length[2]),
+                    _mm512_set1_pd(half[0]),   _mm512_set1_pd(half[1]),   _mm512_set1_pd(half[2]),
+                    _mm512_set1_pd(-half[0]),  _mm512_set1_pd(-half[1]),  _mm512_set1_pd(-half[2])};
+    const std::size_t first = std::min(kFirst, m);
+    for (std::size_t y0 = 0; y0 < m; y0 += 8) {
+        const __mmask8 valid = lanes_below(m - y0);
+        const RadSide8 j = rad_side8(a, y0, valid);
+        unsigned blocked = 0;
+        for (std::size_t z = 0; z < first && z < y0 + 7; ++z) {
+            const auto tried = static_cast<__mmask8>(valid & (z < y0 ? 0xFF : ~lanes_below(z - y0 + 1)));  // y > z
+            blocked |= rad_blocks8(j, rad_side8_one(a, z), tried, b);
+        }
+        for (std::size_t l = 0; l < 8 && y0 + l < m; ++l) keep[y0 + l] = (blocked >> l) & 1u ? 0 : 1;
+    }
+    for (std::size_t y = first + 1; y < m; ++y) {
+        if (!keep[y]) continue;
+        const RadSide8 j = rad_side8_one(a, y);
+        bool blocked = false;
+        for (std::size_t z0 = first; z0 < y && !blocked; z0 += 8) {
+            const __mmask8 tried = lanes_below(y - z0);  // z < y
+            blocked = rad_blocks8(j, rad_side8(a, z0, tried), tried, b) != 0;
+        }
+        keep[y] = blocked ? 0 : 1;
+    }
+}
+
+__attribute__((target("avx512f,avx512vl"))) std::size_t scan_runs_avx512(
+    const double* x, const double* y, const double* z, const std::array<int, 2>* runs, std::size_t n_runs,
+    const std::array<double, 3>& q, const std::array<double, 3>& length, const std::array<double, 3>& half,
+    double bound, std::size_t self, double* out_d2, int* out_slot) {
+    const __m512d qx = _mm512_set1_pd(q[0]), qy = _mm512_set1_pd(q[1]), qz = _mm512_set1_pd(q[2]);
+    const __m512d lx = _mm512_set1_pd(length[0]), ly = _mm512_set1_pd(length[1]), lz = _mm512_set1_pd(length[2]);
+    const __m512d hx = _mm512_set1_pd(half[0]), hy = _mm512_set1_pd(half[1]), hz = _mm512_set1_pd(half[2]);
+    const __m512d nx = _mm512_set1_pd(-half[0]), ny = _mm512_set1_pd(-half[1]), nz = _mm512_set1_pd(-half[2]);
+    const __m512d bound8 = _mm512_set1_pd(bound);
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    std::size_t k = 0;
+    for (std::size_t r = 0; r < n_runs; ++r) {
+        const auto begin = static_cast<std::size_t>(runs[r][0]), end = static_cast<std::size_t>(runs[r][1]);
+        for (std::size_t p = begin; p < end; p += 8) {
+            auto valid = static_cast<__mmask8>(end - p >= 8 ? 0xFF : (1u << (end - p)) - 1u);
+            if (self - p < 8) valid = static_cast<__mmask8>(valid & ~(1u << (self - p)));
+            const __m512d dx = shift_once_avx512(_mm512_sub_pd(_mm512_maskz_loadu_pd(valid, x + p), qx), lx, hx, nx);
+            const __m512d dy = shift_once_avx512(_mm512_sub_pd(_mm512_maskz_loadu_pd(valid, y + p), qy), ly, hy, ny);
+            const __m512d dz = shift_once_avx512(_mm512_sub_pd(_mm512_maskz_loadu_pd(valid, z + p), qz), lz, hz, nz);
+            const __m512d d2 = add_rn(add_rn(mul_rn(dx, dx), mul_rn(dy, dy)), mul_rn(dz, dz));
+            const __mmask8 take = static_cast<__mmask8>(valid & _mm512_cmp_pd_mask(d2, bound8, _CMP_LE_OQ));
+            // compressed in registers, stored whole (out_* have room for the total plus 8)
+            _mm512_storeu_pd(out_d2 + k, _mm512_maskz_compress_pd(take, d2));
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(out_slot + k),
+                                _mm256_maskz_compress_epi32(take, _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(p)), lane)));
+            k += static_cast<std::size_t>(__builtin_popcount(take));
+        }
+    }
+    return k;
+}
+
+__attribute__((target("avx512f,avx512vl"))) bool rank_by_distance_avx512(const double* dist, std::size_t n, double t,
+                                                                         std::size_t want, int* slot) {
+    std::fill(slot, slot + want, -1);
+    bool tie = false;
+    const __m512i one = _mm512_set1_epi64(1);
+    alignas(64) long long count_of[8];
+    for (std::size_t i0 = 0; i0 < n; i0 += 8) {
+        const auto valid = static_cast<__mmask8>(n - i0 >= 8 ? 0xFF : (1u << (n - i0)) - 1u);
+        const __m512d di = _mm512_maskz_loadu_pd(valid, dist + i0);
+        __m512i count = _mm512_setzero_si512();
+        for (std::size_t j = 0; j < n; ++j)
+            count = _mm512_mask_add_epi64(count, _mm512_cmp_pd_mask(_mm512_set1_pd(dist[j]), di, _CMP_LT_OQ), count, one);
+        _mm512_store_si512(count_of, count);
+        for (std::size_t l = 0; l < 8; ++l) {
+            const std::size_t i = i0 + l;
+            const auto rank = static_cast<std::size_t>(count_of[l]);
+            if (i < n && dist[i] <= t && rank < want) {
+                tie |= slot[rank] >= 0;
+                slot[rank] = static_cast<int>(i);
+            }
+        }
+    }
+    return !tie;
+}
+
+// The AVX-512 forms when `wide`, else the four-lane ones.
+std::size_t scan_runs(bool wide, const double* x, const double* y, const double* z, const std::array<int, 2>* runs,
+                      std::size_t n_runs, const std::array<double, 3>& q, const std::array<double, 3>& length,
+                      const std::array<double, 3>& half, double bound, std::size_t self, double* out_d2,
+                      int* out_slot) {
+    return (wide ? scan_runs_avx512 : scan_runs_v4)(x, y, z, runs, n_runs, q, length, half, bound, self,
+                                                             out_d2, out_slot);
+}
+bool rank_by_distance(bool wide, const double* dist, std::size_t n, double t, std::size_t want, int* slot) {
+    return (wide ? rank_by_distance_avx512 : rank_by_distance_v4)(dist, n, t, want, slot);
+}
+
 // (distance, id) pairs are distinct, so these ranks are a permutation.
 void rank_by_distance_then_id(const double* dist, const double* id, std::size_t n, double t, std::size_t want,
                               int* slot) {
@@ -268,7 +469,7 @@ void rad_shell(const RadGeometry& g, RadScratch& s) {
     const std::size_t m = s.cand.id.size();
     s.keep.resize(m);
     squares_and_inverses(s.cand, m);
-    rad_keep_flags(s.cand, m, g.length, g.half, s.keep.data());
+    (s.wide ? rad_keep_flags_avx512 : rad_keep_flags)(s.cand, m, g.length, g.half, s.keep.data());
     s.shell.clear();
     for (std::size_t y = 0; y < m; ++y)
         if (s.keep[y]) s.shell.push_back(s.cand.id[y]);
@@ -359,7 +560,8 @@ public:
     // The `want` nearest centres of the centre at position q of the cell order, in (distance,
     // id) order, into s.cand.
     void nearest(std::size_t q, std::size_t want, RadScratch& s) const {
-        // every centre is gathered at most once per try: buffers of n + one block suffice
+        // every centre is gathered at most once per try: buffers of n + 8 suffice (scan_runs_avx512
+        // stores whole 8-lane blocks)
         const std::size_t room = g_.c.size() + 2 * kLanes;
         if (s.gathered_d2.size() < room) {
             s.gathered_d2.resize(room);
@@ -421,7 +623,7 @@ public:
                 }
             }
             const std::size_t gathered =
-                scan_runs(xyz_[0].data(), xyz_[1].data(), xyz_[2].data(), s.runs.data(), s.runs.size(),
+                scan_runs(s.wide, xyz_[0].data(), xyz_[1].data(), xyz_[2].data(), s.runs.data(), s.runs.size(),
                           {xyz_[0][q], xyz_[1][q], xyz_[2][q]}, g_.length, g_.half, squared_bound, q,
                           s.gathered_d2.data(), s.gathered_slot.data());
             if (select(gathered, want, radius, s)) return;
@@ -505,7 +707,7 @@ private:
                 continue;
             }
             s.slot.resize(want);
-            if (!rank_by_distance(s.dist.data(), kept, below_t, want, s.slot.data())) {
+            if (!rank_by_distance(s.wide, s.dist.data(), kept, below_t, want, s.slot.data())) {
                 s.dist_id.resize(kept);
                 for (std::size_t k = 0; k < kept; ++k) s.dist_id[k] = id_[static_cast<std::size_t>(s.dist_slot[k])];
                 rank_by_distance_then_id(s.dist.data(), s.dist_id.data(), kept, below_t, want, s.slot.data());
@@ -534,7 +736,7 @@ private:
 // (neighbour ids in sorted-distance order), reusing one set of buffers.
 template <typename Sink>
 void for_each_rad_shell(const std::vector<std::array<double, 3>>& centres, const std::array<double, 3>& box,
-                        int limit, Sink&& sink) {
+                        int limit, bool allow_avx512, Sink&& sink) {
     const std::size_t n = centres.size();
     if (n < 2) {
         const std::vector<int> none;
@@ -544,6 +746,7 @@ void for_each_rad_shell(const std::vector<std::array<double, 3>>& centres, const
     RadGeometry g{centres, box, {0.5 * box[0], 0.5 * box[1], 0.5 * box[2]}};
     const std::size_t want = limit > 0 ? std::min<std::size_t>(static_cast<std::size_t>(limit), n - 1) : n - 1;
     RadScratch s;
+    s.wide = allow_avx512 && have_avx512();
     const bool use_cells = limit > 0 && n > 4 * want && box[0] > 0 && box[1] > 0 && box[2] > 0;
     if (use_cells) {
         const CentreCells cells(centres, g, want);
@@ -590,9 +793,9 @@ std::vector<std::array<double, 3>> molecule_centres(const NeighbourPlan& plan,
 }
 
 std::vector<std::vector<int>> rad_neighbour_lists(const std::vector<std::array<double, 3>>& centres,
-                                                  const std::array<double, 3>& box, int limit) {
+                                                  const std::array<double, 3>& box, int limit, bool allow_avx512) {
     std::vector<std::vector<int>> out(centres.size());
-    for_each_rad_shell(centres, box, limit, [&out](std::size_t i, const std::vector<int>& shell) { out[i] = shell; });
+    for_each_rad_shell(centres, box, limit, allow_avx512, [&out](std::size_t i, const std::vector<int>& shell) { out[i] = shell; });
     return out;
 }
 
@@ -787,7 +990,7 @@ void accumulate_neighbours(const NeighbourPlan& plan, const Frame& frame,
         const std::array<double, 3> box{frame.dimensions[0], frame.dimensions[1],
                                         frame.dimensions[2]};
         const auto centres = molecule_centres(plan, frame.positions);
-        for_each_rad_shell(centres, box, plan.quirks.rad_candidate_limit,
+        for_each_rad_shell(centres, box, plan.quirks.rad_candidate_limit, true,
                            [&per_molecule](std::size_t m, const std::vector<int>& shell) {
                                per_molecule[m] = static_cast<long long>(shell.size());
                            });

@@ -32,9 +32,11 @@ std::vector<std::array<double, 3>> molecule_centres(const NeighbourPlan& plan,
                                                     const std::vector<float>& positions);
 
 // RAD shell of every centre: neighbour ids in sorted-distance order. `box` = the orthorhombic
-// box lengths; `limit` = candidates examined (Q-N6; 0 = all).
+// box lengths; `limit` = candidates examined (Q-N6; 0 = all). allow_avx512 = false keeps to the
+// four-lane kernels even on a CPU with AVX-512 (same results; lets tests check both).
 std::vector<std::vector<int>> rad_neighbour_lists(const std::vector<std::array<double, 3>>& centres,
-                                                  const std::array<double, 3>& box, int limit);
+                                                  const std::array<double, 3>& box, int limit,
+                                                  bool allow_avx512 = true);
 
 // Grid-search neighbour count of every molecule (0 for molecules outside every group).
 std::vector<long long> grid_neighbour_counts(const NeighbourPlan& plan,
