@@ -263,3 +263,17 @@ TEST(OrientEntropy, ReproducesCodeEntropyBaselines) {
     for (const auto& c : cases)
         EXPECT_NEAR(mcc::orientational_entropy(c.n, c.sigma, c.linear), c.expected, 5e-9) << c.n;
 }
+
+TEST(GridSearch, SquareThresholdEqualsTheSquareRootTest) {
+    // d2 <= largest_square_within(r) must decide exactly like sqrt(d2) <= r, in particular
+    // for squared distances within a few ulps of r*r.
+    for (double r : {3.0, 3.5, 2.9999999999999996, 1.0 / 3.0, 7.25, 12.345678901234567}) {
+        const double t = mcc::largest_square_within(r);
+        EXPECT_LE(std::sqrt(t), r);
+        EXPECT_GT(std::sqrt(std::nextafter(t, 1e300)), r);
+        double d2 = r * r;
+        for (int k = 0; k < 64; ++k) d2 = std::nextafter(d2, 0.0);
+        for (int k = 0; k < 128; ++k, d2 = std::nextafter(d2, 1e300))
+            EXPECT_EQ(d2 <= t, std::sqrt(d2) <= r) << "r " << r << " d2 " << d2;
+    }
+}

@@ -866,6 +866,16 @@ private:
 
 }  // namespace
 
+double largest_square_within(double r) {
+    double x = r * r;
+    while (std::sqrt(x) > r) x = std::nextafter(x, 0.0);
+    for (;;) {
+        const double up = std::nextafter(x, std::numeric_limits<double>::infinity());
+        if (!(std::sqrt(up) <= r)) return x;
+        x = up;
+    }
+}
+
 std::vector<long long> grid_neighbour_counts(const NeighbourPlan& plan,
                                              const std::vector<float>& pos) {
     const std::size_t n = plan.n_atoms;
@@ -884,7 +894,8 @@ std::vector<long long> grid_neighbour_counts(const NeighbourPlan& plan,
     std::vector<int> molecule_stamp(plan.molecule_atoms.size(), -1);
     std::vector<float> shifted;  // MDAnalysis' nsgrid coordinates for the current radius
     double shifted_for = -1.0;
-    std::vector<int> found;
+    std::vector<int> found, query;
+    double brute_for = -1.0, brute_square = 0.0;  // largest_square_within(brute_for)
 
     for (std::size_t gi = 0; gi < plan.group_ids.size(); ++gi) {
         const bool ua_rule = plan.group_level[gi] == Level::UnitedAtom;
@@ -892,7 +903,7 @@ std::vector<long long> grid_neighbour_counts(const NeighbourPlan& plan,
         for (int m : plan.group_molecules[gi]) {
             const auto mu = static_cast<std::size_t>(m);
             int first = plan.query_range[mu][0], last = plan.query_range[mu][1];
-            std::vector<int> query;
+            query.clear();
             if (q.grid_query_index_range) {
                 for (int a = first; a <= last; ++a) query.push_back(a);
             } else {
@@ -915,6 +926,10 @@ std::vector<long long> grid_neighbour_counts(const NeighbourPlan& plan,
                 shifted_for = r;
             }
             const double r2 = r * r;
+            if (brute && brute_for != r) {
+                brute_square = largest_square_within(r);
+                brute_for = r;
+            }
             found.clear();
             for (int qa : query) {
                 const auto qi = static_cast<std::size_t>(qa);
@@ -926,7 +941,7 @@ std::vector<long long> grid_neighbour_counts(const NeighbourPlan& plan,
                         const double dx = static_cast<float>(pos[3 * ti] - pos[3 * qi]);
                         const double dy = static_cast<float>(pos[3 * ti + 1] - pos[3 * qi + 1]);
                         const double dz = static_cast<float>(pos[3 * ti + 2] - pos[3 * qi + 2]);
-                        within = std::sqrt((dx * dx) + (dy * dy) + (dz * dz)) <= r;
+                        within = (dx * dx) + (dy * dy) + (dz * dz) <= brute_square;  // sqrt(.) <= r
                     } else {
                         const double dx = static_cast<float>(shifted[3 * qi] - shifted[3 * ti]);
                         const double dy = static_cast<float>(shifted[3 * qi + 1] - shifted[3 * ti + 1]);

@@ -38,6 +38,10 @@ std::vector<std::vector<int>> rad_neighbour_lists(const std::vector<std::array<d
                                                   const std::array<double, 3>& box, int limit,
                                                   bool allow_avx512 = true);
 
+// The largest double x with sqrt(x) <= r: IEEE sqrt is correctly rounded, hence monotone,
+// so `sqrt(d2) <= r` (the reference's brute-force distance test) is exactly `d2 <= x`.
+double largest_square_within(double r);
+
 // Grid-search neighbour count of every molecule (0 for molecules outside every group).
 std::vector<long long> grid_neighbour_counts(const NeighbourPlan& plan,
                                              const std::vector<float>& positions);
