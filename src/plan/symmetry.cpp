@@ -51,22 +51,13 @@ const SymmetryModule& symmetry_module() {
     return *slot().module;
 }
 
-}  // namespace
-
-namespace {
-
 // The atomic number the RDKit module gives the atom (element, else atomic number, else the
 // name's first two or one letters), when our element table can tell: it lists the same symbols
 // as RDKit's periodic table. 0 when only RDKit's atomic weights could tell (the module then
 // matches the mass, or stops with its error).
 int atomic_number_as_module(const Atom& atom) {
-    auto lookup = [](std::string sym) {
-        if (sym.empty()) return 0;
-        sym[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(sym[0])));
-        for (std::size_t i = 1; i < sym.size(); ++i)
-            sym[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(sym[i])));
-        return atomic_number_of(sym);
-    };
+    // The module capitalises the symbol and looks it up; every symbol has one or two letters.
+    auto lookup = [](const std::string& sym) { return atomic_number_of(element_symbol(sym)); };
     if (!atom.element.empty()) return lookup(atom.element);
     if (atom.atomic_number > 0) return atom.atomic_number;
     std::string letters;
@@ -116,11 +107,11 @@ std::optional<SymmetryInfo> small_molecule_symmetry(const Topology& top,
     if (heavy.empty() || heavy.size() > 2) return std::nullopt;
 
     // Bonds inside the molecule, as local index pairs.
+    if (!std::is_sorted(atoms.begin(), atoms.end())) return std::nullopt;
     auto local = [&](int atom) -> std::ptrdiff_t {
         const auto it = std::lower_bound(atoms.begin(), atoms.end(), atom);
         return it != atoms.end() && *it == atom ? it - atoms.begin() : -1;
     };
-    if (!std::is_sorted(atoms.begin(), atoms.end())) return std::nullopt;
     std::vector<std::vector<std::size_t>> neighbours(atoms.size());
     for (const auto& b : top.bonds) {
         const std::ptrdiff_t i = local(b[0]), j = local(b[1]);
