@@ -53,18 +53,19 @@ bool completed(PendingSend& s) {
     return done != 0;
 }
 
-// Waits for the oldest send, sleeping between tests (the rank's worker threads may need the core).
-void finish_oldest_send() {
-    while (!completed(g_pending.front())) std::this_thread::sleep_for(std::chrono::microseconds(50));
+void drop_oldest_send() {
     g_pending_bytes -= g_pending.front().size;
     g_pending.pop_front();
 }
 
+// Waits for the oldest send, sleeping between tests (the rank's worker threads may need the core).
+void finish_oldest_send() {
+    while (!completed(g_pending.front())) std::this_thread::sleep_for(std::chrono::microseconds(50));
+    drop_oldest_send();
+}
+
 void send_bytes(int dest, const unsigned char* data, unsigned long long size) {
-    while (!g_pending.empty() && completed(g_pending.front())) {
-        g_pending_bytes -= g_pending.front().size;
-        g_pending.pop_front();
-    }
+    while (!g_pending.empty() && completed(g_pending.front())) drop_oldest_send();
     while (!g_pending.empty() &&
            (g_pending.size() >= kMaxPendingSends || g_pending_bytes + size > kMaxPendingBytes))
         finish_oldest_send();
