@@ -137,6 +137,17 @@ std::array<std::array<double, 3>, 3> edge_triple(std::mt19937_64& rng, const std
     return {at, j, k};
 }
 
+// An edge triple's distances i-j and i-k, and the blocking comparison of j by k.
+struct TripleComparison {
+    double r_ij, r_ik;
+    Sides sides;
+};
+TripleComparison compare_triple(const std::array<std::array<double, 3>, 3>& t, const std::array<double, 3>& box) {
+    const double r_ij = std::sqrt(sum_of_squares(numpy_delta(t[0], t[1], box)));
+    const double r_ik = std::sqrt(sum_of_squares(numpy_delta(t[0], t[2], box)));
+    return {r_ij, r_ik, blocking_sides(t[1], t[2], r_ij, r_ik, box)};
+}
+
 // How many ulps apart two positive doubles are (0 = equal).
 long long ulps_apart(double x, double y) {
     if (x == y) return 0;
@@ -203,10 +214,8 @@ TEST(RadSearch, BlockingComparisonsDecidedByRounding) {
         const std::array<double, 3> at{10.0 + 25.0 * (slot % 7), 10.0 + 25.0 * ((slot / 7) % 7),
                                        10.0 + 25.0 * (slot / 49)};
         const auto t = edge_triple(rng, at);
-        const double r_ij = std::sqrt(sum_of_squares(numpy_delta(t[0], t[1], big)));
-        const double r_ik = std::sqrt(sum_of_squares(numpy_delta(t[0], t[2], big)));
+        const auto [r_ij, r_ik, s] = compare_triple(t, big);
         if (!(r_ik < r_ij)) continue;
-        const Sides s = blocking_sides(t[1], t[2], r_ij, r_ik, big);
         const long long apart = ulps_apart(s.lhs, s.rhs);
         if (apart > 1) continue;
         (apart == 0 ? equal : one_ulp) += 1;
@@ -225,9 +234,7 @@ TEST(RadSearch, BlockingComparisonsDecidedByRounding) {
         const Centres c(t.begin(), t.end());
         expect_same_lists(c, big, 30, "triple");
         // j (index 1) is in i's shell iff the comparison does not block it.
-        const double r_ij = std::sqrt(sum_of_squares(numpy_delta(t[0], t[1], big)));
-        const double r_ik = std::sqrt(sum_of_squares(numpy_delta(t[0], t[2], big)));
-        const Sides s = blocking_sides(t[1], t[2], r_ij, r_ik, big);
+        const Sides s = compare_triple(t, big).sides;
         const auto shell = mcc::rad_neighbour_lists(c, big, 30)[0];
         EXPECT_EQ(std::find(shell.begin(), shell.end(), 1) != shell.end(), !(s.lhs < s.rhs));
     }
@@ -252,10 +259,8 @@ TEST(RadSearch, BlockingDecidedByRoundingBehindCloserCentres) {
         const std::array<double, 3> at{12.0 + 25.0 * (checked % 7), 12.0 + 25.0 * ((checked / 7) % 7),
                                        12.0 + 25.0 * (checked / 49)};
         const auto t = edge_triple(rng, at);
-        const double r_ij = std::sqrt(sum_of_squares(numpy_delta(t[0], t[1], big)));
-        const double r_ik = std::sqrt(sum_of_squares(numpy_delta(t[0], t[2], big)));
+        const auto [r_ij, r_ik, s] = compare_triple(t, big);
         if (!(r_ik < r_ij)) continue;
-        const Sides s = blocking_sides(t[1], t[2], r_ij, r_ik, big);
         if (ulps_apart(s.lhs, s.rhs) > 1) continue;
         Centres c(t.begin(), t.end());
         for (int e = 0; e < extra; ++e) {  // along -(j - i), at 0.3 to 0.9 of r_ik, slightly off the line
