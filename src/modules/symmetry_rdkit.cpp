@@ -28,6 +28,7 @@
 #include <GraphMol/Substruct/SubstructMatch.h>
 
 #include "core/error.hpp"
+#include "modules/substructure_count.hpp"
 
 namespace mcc {
 namespace {
@@ -407,6 +408,18 @@ std::unique_ptr<RWMol> build_molecule(const Topology& top, const std::vector<int
     return mol;
 }
 
+// len(mol.GetSubstructMatches(query, uniquify=False, useChirality=True)): counted by
+// count_chiral_substructure_matches, or by RDKit when that declines the molecules.
+int count_matches(const ROMol& mol, const ROMol& query, const RDKit::SubstructMatchParameters& params) {
+    const bool counter_applies = !params.uniquify && params.useChirality && !params.useEnhancedStereo &&
+                                 !params.aromaticMatchesConjugated && !params.useQueryQueryMatches &&
+                                 !params.useGenericMatchers && !params.extraFinalCheck;
+    if (counter_applies)
+        if (const auto n = count_chiral_substructure_matches(mol, query, params.maxMatches))
+            return static_cast<int>(*n);
+    return static_cast<int>(RDKit::SubstructMatch(mol, query, params).size());
+}
+
 SymmetryInfo rdkit_molecule_symmetry(const Topology& top, const std::vector<int>& atoms_in,
                                      const std::vector<float>& positions) {
     // Virtual sites (mass < 0.1) are dropped and the molecule is converted without inference.
@@ -451,9 +464,9 @@ SymmetryInfo rdkit_molecule_symmetry(const Topology& top, const std::vector<int>
     std::unique_ptr<RDKit::ROMol> heavy;
     if (n_heavy > 1) {
         heavy.reset(RDKit::MolOps::removeHs(static_cast<const RDKit::ROMol&>(*mol), false, false, true));
-        info.sigma = static_cast<int>(RDKit::SubstructMatch(*mol, *heavy, params).size());
+        info.sigma = count_matches(*mol, *heavy, params);
     } else if (n_hydrogen > 0) {
-        info.sigma = static_cast<int>(RDKit::SubstructMatch(*mol, *mol, params).size());
+        info.sigma = count_matches(*mol, *mol, params);
     }
 
     if (n_heavy == 1) {
