@@ -1,6 +1,7 @@
 #include "pass/mpi_session.hpp"
 
 #include <cstdlib>
+#include <string_view>
 
 #include "core/error.hpp"
 #include "core/module_loader.hpp"
@@ -38,9 +39,24 @@ const MccMpiApi* load_mpi_module() {
 #endif
 }  // namespace
 
+const char* one_node_pml(const std::function<const char*(const char*)>& env) {
+    if (env("OMPI_MCA_pml")) return nullptr;
+    const char* world = env("OMPI_COMM_WORLD_SIZE");
+    const char* local = env("OMPI_COMM_WORLD_LOCAL_SIZE");
+    bool one_node = false;
+    if (world && local) {
+        one_node = std::string_view(world) == local;  // Open MPI's mpirun
+    } else if (const char* nodes = env("SLURM_STEP_NUM_NODES")) {
+        one_node = std::string_view(nodes) == "1";  // srun
+    }
+    return one_node ? "ob1" : nullptr;
+}
+
 MpiSession::MpiSession([[maybe_unused]] int* argc, [[maybe_unused]] char*** argv) {
 #ifdef MCC_HAVE_MPI
     if (!launched_by_mpi()) return;
+    if (const char* pml = one_node_pml([](const char* var) { return std::getenv(var); }))
+        setenv("OMPI_MCA_pml", pml, /*overwrite=*/0);
     const MccMpiApi* api = load_mpi_module();
     api->init(argc, argv, &g_rank, &g_size);
     g_mpi = api;
