@@ -17,8 +17,6 @@
 #include <stdexcept>
 #include <string>
 
-#include <GraphMol/ChemReactions/Reaction.h>
-#include <GraphMol/ChemReactions/ReactionParser.h>
 #include <GraphMol/ChemTransforms/ChemTransforms.h>
 #include <GraphMol/Conformer.h>
 #include <GraphMol/MolOps.h>
@@ -28,6 +26,8 @@
 #include <GraphMol/Substruct/SubstructMatch.h>
 
 #include "core/error.hpp"
+#include "core/module_loader.hpp"
+#include "modules/standard_reactions.hpp"
 #include "modules/substructure_count.hpp"
 
 namespace mcc {
@@ -38,7 +38,7 @@ using RDKit::Bond;
 using RDKit::ROMol;
 using RDKit::RWMol;
 
-constexpr const char* kIndexProp = "_MDAnalysis_index";
+constexpr const char* kIndexProp = kMdaIndexProp;
 
 // MDAnalysis' RDBONDORDER lookup; a missing order raises (KeyError in Python).
 Bond::BondType bond_type_for_order(double order) {
@@ -257,49 +257,39 @@ void rebuild_conjugated_bonds(RWMol& mol, int max_iter = 200) {
     }
 }
 
-std::unique_ptr<RWMol> run_reaction(RDKit::ChemicalReaction& rxn, std::unique_ptr<RWMol> reactant) {
-    const unsigned n_atoms = reactant->getNumAtoms();
-    for (unsigned n = 0; n < n_atoms; ++n) {
+// The reactions module, loaded on first use.
+RunStandardReaction reactions_module() {
+    static const auto run = reinterpret_cast<RunStandardReaction>(
+        load_module_entry(kReactionsModuleFile, kReactionsModuleEntry));
+    return run;
+}
+
+// MDAnalysis' _run_reaction. Where the reaction does not apply, its only effect is to update
+// the property cache and kekulize (twice: before the attempt and after the loop); only a
+// molecule it applies to needs RDKit's reaction library.
+std::unique_ptr<RWMol> run_reaction(std::size_t index, std::unique_ptr<RWMol> reactant) {
+    bool applies = false;
+    {
+        RWMol probe(*reactant);
+        probe.updatePropertyCache(false);
+        RDKit::MolOps::Kekulize(probe, false);
+        applies = probe.getNumAtoms() > 0 && standard_reaction_applies(index, probe);
+    }
+    if (applies) return std::unique_ptr<RWMol>(reactions_module()(index, reactant.release()));
+    for (int pass = 0; pass < 2; ++pass) {
         reactant->updatePropertyCache(false);
         RDKit::MolOps::Kekulize(*reactant, false);
-        RDKit::MOL_SPTR_VECT input{RDKit::ROMOL_SPTR(new ROMol(*reactant))};
-        const auto products = rxn.runReactants(input);
-        if (products.empty()) break;
-        auto product = std::make_unique<RWMol>(*products[0][0]);
-        // Map the MDAnalysis index back from the reactant atom each product atom came from.
-        if (reactant->getAtomWithIdx(0)->hasProp(kIndexProp)) {
-            for (Atom* a : product->atoms()) {
-                const auto src = a->getProp<unsigned int>(RDKit::common_properties::reactantAtomIdx);
-                a->setProp<int>(kIndexProp, reactant->getAtomWithIdx(src)->getProp<int>(kIndexProp));
-            }
-        }
-        reactant = std::move(product);
     }
-    reactant->updatePropertyCache(false);
-    RDKit::MolOps::Kekulize(*reactant, false);
     return reactant;
 }
 
 std::unique_ptr<RWMol> standardize_patterns(RWMol& mol) {
     rebuild_conjugated_bonds(mol);
-    static const std::array<const char*, 7> smarts = {
-        "[C-;X2;H0:1]=[O:2]>>[C+0:1]=[O:2]",
-        "[N-;X2;H1;$(N-[*^3]):1]>>[N+0:1]",
-        "[#6-:1]-[#6:2]=[O:3]>>[#6+0:1]=[#6:2]-[O-:3]",
-        "[C-;v3:1]-[#7+0;v3;H2:2]>>[#6+0:1]=[#7+:2]",
-        "[#6+0;H0:1]=[#6+0:2]-[#7;X3:3]-[#6-;X3:4]>>[#6:1]=[#6:2]-[#7+:3]=[#6+0:4]",
-        "[S;D4;!v6:1]-[*-:2]>>[S;v6:1]=[*+0:2]",
-        "[#7+0;X3:1]-[*-:2]>>[#7+:1]=[*+0:2]",
-    };
-    std::vector<std::unique_ptr<RDKit::ChemicalReaction>> reactions;
-    for (const char* s : smarts) {
-        reactions.emplace_back(RDKit::RxnSmartsToChemicalReaction(s));
-        reactions.back()->initReactantMatchers();
-    }
     std::unique_ptr<RWMol> combined;
     for (const auto& frag : RDKit::MolOps::getMolFrags(mol, true)) {
         auto reactant = std::make_unique<RWMol>(*frag);
-        for (auto& rxn : reactions) reactant = run_reaction(*rxn, std::move(reactant));
+        for (std::size_t i = 0; i < kStandardReactionSmarts.size(); ++i)
+            reactant = run_reaction(i, std::move(reactant));
         if (!combined) {
             combined = std::move(reactant);
         } else {
