@@ -277,3 +277,69 @@ TEST(GridSearch, SquareThresholdEqualsTheSquareRootTest) {
             EXPECT_EQ(d2 <= t, std::sqrt(d2) <= r) << "r " << r << " d2 " << d2;
     }
 }
+
+namespace {
+
+// Molecules of `sizes[k]` atoms, chained with bonds of `bond` A in a random direction, placed
+// at random in a 22 A cube; the first atom of each is heavy (16 amu), the others hydrogens.
+struct RandomLiquid {
+    mcc::Topology top;
+    std::vector<float> pos;
+};
+RandomLiquid random_liquid(const std::vector<int>& sizes, double bond, std::mt19937& rng) {
+    std::vector<int> molecule_of;
+    for (std::size_t m = 0; m < sizes.size(); ++m)
+        for (int i = 0; i < sizes[m]; ++i) molecule_of.push_back(static_cast<int>(m));
+    RandomLiquid out{make_topology(molecule_of), {}};
+    std::uniform_real_distribution<double> place(0.0, 22.0), dir(-1.0, 1.0);
+    std::size_t atom = 0;
+    for (int size : sizes) {
+        std::array<double, 3> p{place(rng), place(rng), place(rng)};
+        for (int i = 0; i < size; ++i, ++atom) {
+            out.top.atoms[atom].mass = i == 0 ? 16.0 : 1.008;
+            out.top.atoms[atom].element = i == 0 ? "O" : "H";
+            for (int a = 0; a < 3; ++a) out.pos.push_back(static_cast<float>(p[a]));
+            std::array<double, 3> d{dir(rng), dir(rng), dir(rng)};
+            const double len = std::sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+            for (int a = 0; a < 3; ++a) p[a] += bond * d[a] / len;
+        }
+    }
+    out.top.finalize();
+    return out;
+}
+
+}  // namespace
+
+TEST(OrientGrid, SmallMoleculesScannedOnceCountTheSame) {
+    // The one-scan path for small molecules must find exactly the atoms the per-atom scans
+    // find: water-like triatomics, single atoms, pairs, molecules too large (9 atoms) or too
+    // spread (2 A bonds) for it, at both grouping modes; then atoms put exactly 3.0 / 3.5 A
+    // from a molecule's atoms (the inclusive edge of both rules).
+    std::mt19937 rng(4242);
+    std::vector<int> sizes;
+    for (int i = 0; i < 300; ++i) sizes.push_back(3);
+    for (int s : {1, 1, 2, 2, 5, 9, 9, 4}) sizes.push_back(s);
+    for (double bond : {0.96, 2.0}) {
+        auto liquid = random_liquid(sizes, bond, rng);
+        for (auto grouping : {mcc::Grouping::Each, mcc::Grouping::Molecules}) {
+            const auto s = mcc::build_structure(liquid.top, grouping);
+            mcc::Options o;
+            o.search_type = mcc::SearchType::Grid;
+            o.grouping = grouping;
+            const auto plan = mcc::build_neighbour_plan(liquid.top, s, o);
+            auto pos = liquid.pos;
+            const auto once = mcc::grid_neighbour_counts(plan, pos, true);
+            const auto per_atom = mcc::grid_neighbour_counts(plan, pos, false);
+            ASSERT_EQ(once, per_atom) << "bond " << bond;
+            EXPECT_GT(std::accumulate(once.begin(), once.end(), 0LL), 1000);
+            // Edge: the first atom of molecule 1 exactly 3.5 A (then 3.0 A) along x from atom 0.
+            for (float gap : {3.5f, 3.0f}) {
+                pos[3 * 3] = pos[0] + gap;
+                pos[3 * 3 + 1] = pos[1];
+                pos[3 * 3 + 2] = pos[2];
+                EXPECT_EQ(mcc::grid_neighbour_counts(plan, pos, true), mcc::grid_neighbour_counts(plan, pos, false))
+                    << "gap " << gap;
+            }
+        }
+    }
+}

@@ -5,12 +5,14 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 
 #include "core/error.hpp"
 
@@ -834,19 +836,37 @@ public:
     [[nodiscard]] const std::array<float, 3>& lo() const { return lo_; }
     [[nodiscard]] const std::array<float, 3>& hi() const { return hi_; }
 
+    // Every atom within `reach` of p (and others nearby), each once.
     template <typename F>
     void for_each_near(const float* p, F&& f) const {
         const auto c = index_of(p);
-        for (int z = std::max(0, c[2] - 1); z <= std::min(n_[2] - 1, c[2] + 1); ++z)
-            for (int y = std::max(0, c[1] - 1); y <= std::min(n_[1] - 1, c[1] + 1); ++y)
-                for (int x = std::max(0, c[0] - 1); x <= std::min(n_[0] - 1, c[0] + 1); ++x) {
+        for_each_in_cells({c[0] - 1, c[1] - 1, c[2] - 1}, {c[0] + 1, c[1] + 1, c[2] + 1}, f);
+    }
+    // Every atom within `reach` of any of the points (and others nearby), each once.
+    template <typename F>
+    void for_each_near_any(const std::vector<const float*>& points, F&& f) const {
+        auto lo = index_of(points.front()), hi = lo;
+        for (const float* p : points) {
+            const auto c = index_of(p);
+            for (int a = 0; a < 3; ++a) {
+                lo[a] = std::min(lo[a], c[a]);
+                hi[a] = std::max(hi[a], c[a]);
+            }
+        }
+        for_each_in_cells({lo[0] - 1, lo[1] - 1, lo[2] - 1}, {hi[0] + 1, hi[1] + 1, hi[2] + 1}, f);
+    }
+
+private:
+    template <typename F>
+    void for_each_in_cells(const std::array<int, 3>& lo, const std::array<int, 3>& hi, F&& f) const {
+        for (int z = std::max(0, lo[2]); z <= std::min(n_[2] - 1, hi[2]); ++z)
+            for (int y = std::max(0, lo[1]); y <= std::min(n_[1] - 1, hi[1]); ++y)
+                for (int x = std::max(0, lo[0]); x <= std::min(n_[0] - 1, hi[0]); ++x) {
                     const auto cell = static_cast<std::size_t>(flat({x, y, z}));
                     for (int q = start_[cell]; q < start_[cell + 1]; ++q)
                         f(members_[static_cast<std::size_t>(q)]);
                 }
     }
-
-private:
     [[nodiscard]] std::array<int, 3> index_of(const float* p) const {
         std::array<int, 3> idx{};
         for (int a = 0; a < 3; ++a)
@@ -876,8 +896,43 @@ double largest_square_within(double r) {
     }
 }
 
+namespace {
+
+// A query of a few atoms close together: their centre, and the squared distance from it
+// beyond which no atom is within `reach` of any of them (with a margin for roundings).
+struct CompactQuery {
+    std::array<double, 3> centre{};
+    double bound_squared = 0.0;
+};
+std::optional<CompactQuery> compact_query(const std::vector<int>& query, const std::vector<float>& pos,
+                                          double reach) {
+    constexpr std::size_t kMaxAtoms = 8;  // larger molecules: one cell scan per atom
+    constexpr double kMaxSpread = 2.5;    // A; beyond it the shared scan covers too much
+    if (query.empty() || query.size() > kMaxAtoms) return std::nullopt;
+    CompactQuery q;
+    for (int a : query)
+        for (int k = 0; k < 3; ++k) q.centre[k] += pos[3 * static_cast<std::size_t>(a) + k];
+    for (int k = 0; k < 3; ++k) q.centre[k] /= static_cast<double>(query.size());
+    double spread = 0.0;
+    for (int a : query) {
+        double d2 = 0.0;
+        for (int k = 0; k < 3; ++k) {
+            const double d = pos[3 * static_cast<std::size_t>(a) + k] - q.centre[k];
+            d2 += d * d;
+        }
+        spread = std::max(spread, std::sqrt(d2));
+    }
+    if (spread > kMaxSpread) return std::nullopt;
+    const double bound = reach + spread + 0.01;
+    q.bound_squared = bound * bound;
+    return q;
+}
+
+}  // namespace
+
 std::vector<long long> grid_neighbour_counts(const NeighbourPlan& plan,
-                                             const std::vector<float>& pos) {
+                                             const std::vector<float>& pos,
+                                             bool scan_small_molecules_once) {
     const std::size_t n = plan.n_atoms;
     const auto& q = plan.quirks;
     std::vector<long long> counts(plan.molecule_atoms.size(), 0);
@@ -885,7 +940,8 @@ std::vector<long long> grid_neighbour_counts(const NeighbourPlan& plan,
     const double max_radius = std::max(q.grid_radius_united_atom, q.grid_radius_residue);
     // The margin covers the float32 rounding of the shifted coordinates used by MDAnalysis'
     // grid method (its distances can differ from the raw ones in the last bits).
-    const AtomCells cells(pos, n, max_radius + 0.01);
+    const double reach = max_radius + 0.01;
+    const AtomCells cells(pos, n, reach);
     std::array<float, 3> size{};
     for (int a = 0; a < 3; ++a) size[a] = cells.hi()[a] - cells.lo()[a];
 
@@ -895,6 +951,7 @@ std::vector<long long> grid_neighbour_counts(const NeighbourPlan& plan,
     std::vector<float> shifted;  // MDAnalysis' nsgrid coordinates for the current radius
     double shifted_for = -1.0;
     std::vector<int> found, query;
+    std::vector<const float*> points;
     double brute_for = -1.0, brute_square = 0.0;  // largest_square_within(brute_for)
 
     for (std::size_t gi = 0; gi < plan.group_ids.size(); ++gi) {
@@ -930,29 +987,55 @@ std::vector<long long> grid_neighbour_counts(const NeighbourPlan& plan,
                 brute_square = largest_square_within(r);
                 brute_for = r;
             }
+            // The reference's pair test, per (query atom, atom) pair.
+            auto within = [&](std::size_t qi, std::size_t ti) {
+                if (brute) {
+                    const double dx = static_cast<float>(pos[3 * ti] - pos[3 * qi]);
+                    const double dy = static_cast<float>(pos[3 * ti + 1] - pos[3 * qi + 1]);
+                    const double dz = static_cast<float>(pos[3 * ti + 2] - pos[3 * qi + 2]);
+                    return (dx * dx) + (dy * dy) + (dz * dz) <= brute_square;  // sqrt(.) <= r
+                }
+                const double dx = static_cast<float>(shifted[3 * qi] - shifted[3 * ti]);
+                const double dy = static_cast<float>(shifted[3 * qi + 1] - shifted[3 * ti + 1]);
+                const double dz = static_cast<float>(shifted[3 * qi + 2] - shifted[3 * ti + 2]);
+                return dx * dx + dy * dy + dz * dz <= r2;
+            };
+            // `found`: every atom within r of some query atom, once (the count below does
+            // not depend on their order).
             found.clear();
-            for (int qa : query) {
-                const auto qi = static_cast<std::size_t>(qa);
-                cells.for_each_near(&pos[3 * qi], [&](int t) {
+            const auto around = scan_small_molecules_once ? compact_query(query, pos, reach)
+                                                          : std::nullopt;
+            if (around) {
+                // A small molecule: one scan of the cells around all its atoms; an atom
+                // farther than reach + spread from their centre is within r of none of them.
+                points.clear();
+                for (int qa : query) points.push_back(&pos[3 * static_cast<std::size_t>(qa)]);
+                cells.for_each_near_any(points, [&](int t) {
                     const auto ti = static_cast<std::size_t>(t);
                     if (atom_stamp[ti] == m) return;
-                    bool within;
-                    if (brute) {
-                        const double dx = static_cast<float>(pos[3 * ti] - pos[3 * qi]);
-                        const double dy = static_cast<float>(pos[3 * ti + 1] - pos[3 * qi + 1]);
-                        const double dz = static_cast<float>(pos[3 * ti + 2] - pos[3 * qi + 2]);
-                        within = (dx * dx) + (dy * dy) + (dz * dz) <= brute_square;  // sqrt(.) <= r
-                    } else {
-                        const double dx = static_cast<float>(shifted[3 * qi] - shifted[3 * ti]);
-                        const double dy = static_cast<float>(shifted[3 * qi + 1] - shifted[3 * ti + 1]);
-                        const double dz = static_cast<float>(shifted[3 * qi + 2] - shifted[3 * ti + 2]);
-                        within = dx * dx + dy * dy + dz * dz <= r2;
+                    double d2 = 0.0;
+                    for (int a = 0; a < 3; ++a) {
+                        const double d = static_cast<double>(pos[3 * ti + a]) - around->centre[a];
+                        d2 += d * d;
                     }
-                    if (within) {
+                    if (d2 > around->bound_squared) return;
+                    for (int qa : query)
+                        if (within(static_cast<std::size_t>(qa), ti)) {
+                            atom_stamp[ti] = m;
+                            found.push_back(t);
+                            return;
+                        }
+                });
+            } else {
+                for (int qa : query) {
+                    const auto qi = static_cast<std::size_t>(qa);
+                    cells.for_each_near(&pos[3 * qi], [&](int t) {
+                        const auto ti = static_cast<std::size_t>(t);
+                        if (atom_stamp[ti] == m || !within(qi, ti)) return;
                         atom_stamp[ti] = m;
                         found.push_back(t);
-                    }
-                });
+                    });
+                }
             }
             long long count = 0;
             if (ua_rule) {

@@ -43,7 +43,11 @@ std::vector<std::vector<int>> rad_neighbour_lists(const std::vector<std::array<d
 double largest_square_within(double r);
 
 // Grid-search neighbour count of every molecule (0 for molecules outside every group).
+// `scan_small_molecules_once`: a molecule of a few close atoms scans the cells around it once,
+// testing an atom against its atoms only when it is near their centre; off, every query atom
+// scans its own cells (the tests compare both).
 std::vector<long long> grid_neighbour_counts(const NeighbourPlan& plan,
-                                             const std::vector<float>& positions);
+                                             const std::vector<float>& positions,
+                                             bool scan_small_molecules_once = true);
 
 }  // namespace mcc
