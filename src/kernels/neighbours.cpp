@@ -832,7 +832,14 @@ public:
         for (std::size_t i = 0; i < n; ++i)
             members_[static_cast<std::size_t>(count[static_cast<std::size_t>(cell_[i])]++)] =
                 static_cast<int>(i);
+        for (auto& c : coords_) c.resize(n);
+        for (std::size_t q = 0; q < n; ++q)
+            for (int a = 0; a < 3; ++a)
+                coords_[a][q] = pos[3 * static_cast<std::size_t>(members_[q]) + static_cast<std::size_t>(a)];
     }
+    // Atom of member slot q, and the members' coordinates (slot order, one array per axis).
+    [[nodiscard]] int member(int q) const { return members_[static_cast<std::size_t>(q)]; }
+    [[nodiscard]] const std::array<std::vector<float>, 3>& member_coords() const { return coords_; }
     [[nodiscard]] const std::array<float, 3>& lo() const { return lo_; }
     [[nodiscard]] const std::array<float, 3>& hi() const { return hi_; }
 
@@ -842,9 +849,11 @@ public:
         const auto c = index_of(p);
         for_each_in_cells({c[0] - 1, c[1] - 1, c[2] - 1}, {c[0] + 1, c[1] + 1, c[2] + 1}, f);
     }
-    // Every atom within `reach` of any of the points (and others nearby), each once.
+    // The member slots of every atom within `reach` of any of the points (and others
+    // nearby), each once, as ranges [begin, end): one per row of cells along x, whose
+    // members are contiguous.
     template <typename F>
-    void for_each_near_any(const std::vector<const float*>& points, F&& f) const {
+    void for_each_slot_range_near_any(const std::vector<const float*>& points, F&& f) const {
         auto lo = index_of(points.front()), hi = lo;
         for (const float* p : points) {
             const auto c = index_of(p);
@@ -853,7 +862,11 @@ public:
                 hi[a] = std::max(hi[a], c[a]);
             }
         }
-        for_each_in_cells({lo[0] - 1, lo[1] - 1, lo[2] - 1}, {hi[0] + 1, hi[1] + 1, hi[2] + 1}, f);
+        const int x0 = std::max(0, lo[0] - 1), x1 = std::min(n_[0] - 1, hi[0] + 1);
+        for (int z = std::max(0, lo[2] - 1); z <= std::min(n_[2] - 1, hi[2] + 1); ++z)
+            for (int y = std::max(0, lo[1] - 1); y <= std::min(n_[1] - 1, hi[1] + 1); ++y)
+                f(start_[static_cast<std::size_t>(flat({x0, y, z}))],
+                  start_[static_cast<std::size_t>(flat({x1, y, z})) + 1]);
     }
 
 private:
@@ -882,6 +895,7 @@ private:
     std::array<int, 3> n_{};
     std::array<double, 3> width_{};
     std::vector<int> cell_, start_, members_;
+    std::array<std::vector<float>, 3> coords_;
 };
 
 }  // namespace
@@ -952,6 +966,7 @@ std::vector<long long> grid_neighbour_counts(const NeighbourPlan& plan,
     double shifted_for = -1.0;
     std::vector<int> found, query;
     std::vector<const float*> points;
+    std::vector<char> near;  // per member slot of a row: near the query's centre
     double brute_for = -1.0, brute_square = 0.0;  // largest_square_within(brute_for)
 
     for (std::size_t gi = 0; gi < plan.group_ids.size(); ++gi) {
@@ -1010,21 +1025,33 @@ std::vector<long long> grid_neighbour_counts(const NeighbourPlan& plan,
                 // farther than reach + spread from their centre is within r of none of them.
                 points.clear();
                 for (int qa : query) points.push_back(&pos[3 * static_cast<std::size_t>(qa)]);
-                cells.for_each_near_any(points, [&](int t) {
-                    const auto ti = static_cast<std::size_t>(t);
-                    if (atom_stamp[ti] == m) return;
-                    double d2 = 0.0;
-                    for (int a = 0; a < 3; ++a) {
-                        const double d = static_cast<double>(pos[3 * ti + a]) - around->centre[a];
-                        d2 += d * d;
+                const auto& xyz = cells.member_coords();
+                const auto cx = static_cast<float>(around->centre[0]);
+                const auto cy = static_cast<float>(around->centre[1]);
+                const auto cz = static_cast<float>(around->centre[2]);
+                const auto bound = static_cast<float>(around->bound_squared);
+                cells.for_each_slot_range_near_any(points, [&](int begin, int end) {
+                    // Near the centre? (float32 is ample here: the bound carries a 0.01 A
+                    // margin); a loop the compiler vectorises.
+                    near.resize(static_cast<std::size_t>(end - begin));
+                    for (int slot = begin; slot < end; ++slot) {
+                        const float dx = xyz[0][static_cast<std::size_t>(slot)] - cx;
+                        const float dy = xyz[1][static_cast<std::size_t>(slot)] - cy;
+                        const float dz = xyz[2][static_cast<std::size_t>(slot)] - cz;
+                        near[static_cast<std::size_t>(slot - begin)] = dx * dx + dy * dy + dz * dz <= bound;
                     }
-                    if (d2 > around->bound_squared) return;
-                    for (int qa : query)
-                        if (within(static_cast<std::size_t>(qa), ti)) {
-                            atom_stamp[ti] = m;
-                            found.push_back(t);
-                            return;
-                        }
+                    for (int slot = begin; slot < end; ++slot) {
+                        if (!near[static_cast<std::size_t>(slot - begin)]) continue;
+                        const int t = cells.member(slot);
+                        const auto ti = static_cast<std::size_t>(t);
+                        if (atom_stamp[ti] == m) continue;
+                        for (int qa : query)
+                            if (within(static_cast<std::size_t>(qa), ti)) {
+                                atom_stamp[ti] = m;
+                                found.push_back(t);
+                                break;
+                            }
+                    }
                 });
             } else {
                 for (int qa : query) {
