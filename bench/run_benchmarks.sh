@@ -12,7 +12,8 @@
 #     (one thread each), and the I/O floor (build/bench/bench_io_floor: open the trajectory and
 #     decode every frame, same start-up libraries), with the full/floor ratio.
 # --baseline: also times another build (e.g. an older commit's build/mcc-entropy) on every
-#     case, right before ours (same minute), and adds the ratio baseline / ours.
+#     case, right before ours (same minute), and on the large system, alternating with ours
+#     repeat by repeat; adds the ratio baseline / ours.
 # Needs: cmake --build build --target mcc-entropy bench_io_floor. Env: MCC_BIN, SHARED_DATA,
 # BENCH_DIR override the paths. The machine's load is printed with the tables (noisy
 # machines: raise --repeats).
@@ -101,26 +102,50 @@ if [ $do_large = 1 ]; then
   if [ ! -f "$bench_dir/bench.tpr" ] || [ ! -f "$bench_dir/bench.trr" ]; then
     echo "not available: $bench_dir/bench.tpr + bench.trr are missing (make them with ../shared/data/bench/make.sh)"
   else
-    args=(--top_traj_file "$bench_dir/bench.tpr" "$bench_dir/bench.trr" --output_file "$tmp/big.json" --quiet)
+    args=(--top_traj_file "$bench_dir/bench.tpr" "$bench_dir/bench.trr" --quiet)
+    mpi=(env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --oversubscribe)
     info=$("$floor_bin" "$bench_dir/bench.tpr" "$bench_dir/bench.trr")
     echo "- $info"
     echo
-    echo "| run | wall (s) | vs I/O floor (same workers) | speed-up vs 1 worker |"
-    echo "|---|---|---|---|"
     f1=$(best_wall "$repeats" "$floor_bin" "$bench_dir/bench.tpr" "$bench_dir/bench.trr" --threads 1)
     f2=$(best_wall "$repeats" "$floor_bin" "$bench_dir/bench.tpr" "$bench_dir/bench.trr" --threads 2)
-    t1=$(best_wall "$repeats" "$bin" "${args[@]}" --threads 1)
-    cp "$tmp/big.json" "$tmp/big1.json" 2>/dev/null
-    t2=$(best_wall "$repeats" "$bin" "${args[@]}" --threads 2)
-    mpi=(env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --oversubscribe)
-    m1=$(best_wall "$repeats" "${mpi[@]}" -np 1 "$bin" "${args[@]}" --threads 1)
-    m2=$(best_wall "$repeats" "${mpi[@]}" -np 2 "$bin" "${args[@]}" --threads 1)
-    echo "| I/O floor, 1 thread | $f1 | 1.0 | 1.0 |"
-    echo "| I/O floor, 2 threads | $f2 | 1.0 | $(ratio "$f1" "$f2") |"
-    echo "| full analysis, 1 thread | ${t1:-FAIL} | $(ratio "$t1" "$f1") | 1.0 |"
-    echo "| full analysis, 2 threads | ${t2:-FAIL} | $(ratio "$t2" "$f2") | $(ratio "$t1" "$t2") |"
-    echo "| full analysis, mpirun -np 1 | ${m1:-FAIL} | $(ratio "$m1" "$f1") | 1.0 |"
-    echo "| full analysis, mpirun -np 2 | ${m2:-FAIL} | $(ratio "$m2" "$f2") | $(ratio "$m1" "$m2") |"
+    # One timing of each run of binary $1 ("1 thread, 2 threads, -np 1, -np 2"); the 1-thread
+    # run's JSON goes to $2.
+    large_walls() {
+      echo "$(best_wall 1 "$1" "${args[@]}" --output_file "$2" --threads 1)" \
+           "$(best_wall 1 "$1" "${args[@]}" --output_file "$tmp/big.json" --threads 2)" \
+           "$(best_wall 1 "${mpi[@]}" -np 1 "$1" "${args[@]}" --output_file "$tmp/big.json" --threads 1)" \
+           "$(best_wall 1 "${mpi[@]}" -np 2 "$1" "${args[@]}" --output_file "$tmp/big.json" --threads 1)"
+    }
+    # Element-wise minimum of two such lines (an empty field = a failed run).
+    min_walls() { awk -v a="$1" -v b="$2" 'BEGIN{n=split(a,x," "); m=split(b,y," "); k=(n>m?n:m);
+      for(i=1;i<=k;i++){v=(x[i]==""?y[i]:(y[i]==""?x[i]:(x[i]<y[i]?x[i]:y[i]))); printf "%s%s", v, (i<k?" ":"\n")}}'; }
+    ours=""; base=""
+    for _ in $(seq "$repeats"); do  # the two builds alternate, so both see the same minutes
+      ours=$(min_walls "$ours" "$(large_walls "$bin" "$tmp/big1.json")")
+      [ -n "$baseline" ] && base=$(min_walls "$base" "$(large_walls "$baseline" "$tmp/big_base.json")")
+    done
+    read -r t1 t2 m1 m2 <<<"$ours"
+    if [ -n "$baseline" ]; then
+      read -r b1 b2 bm1 bm2 <<<"$base"
+      echo "| run | baseline (s) | ours (s) | ours vs I/O floor (same workers) | speed-up vs 1 worker (baseline / ours) | ours vs baseline |"
+      echo "|---|---|---|---|---|---|"
+      echo "| I/O floor, 1 thread | | $f1 | 1.0 | | |"
+      echo "| I/O floor, 2 threads | | $f2 | 1.0 | | |"
+      echo "| full analysis, 1 thread | ${b1:-FAIL} | ${t1:-FAIL} | $(ratio "$t1" "$f1") | 1.0 / 1.0 | $(ratio "$b1" "$t1") |"
+      echo "| full analysis, 2 threads | ${b2:-FAIL} | ${t2:-FAIL} | $(ratio "$t2" "$f2") | $(ratio "$b1" "$b2") / $(ratio "$t1" "$t2") | $(ratio "$b2" "$t2") |"
+      echo "| full analysis, mpirun -np 1 | ${bm1:-FAIL} | ${m1:-FAIL} | $(ratio "$m1" "$f1") | 1.0 / 1.0 | $(ratio "$bm1" "$m1") |"
+      echo "| full analysis, mpirun -np 2 | ${bm2:-FAIL} | ${m2:-FAIL} | $(ratio "$m2" "$f2") | $(ratio "$bm1" "$bm2") / $(ratio "$m1" "$m2") | $(ratio "$bm2" "$m2") |"
+    else
+      echo "| run | wall (s) | vs I/O floor (same workers) | speed-up vs 1 worker |"
+      echo "|---|---|---|---|"
+      echo "| I/O floor, 1 thread | $f1 | 1.0 | 1.0 |"
+      echo "| I/O floor, 2 threads | $f2 | 1.0 | $(ratio "$f1" "$f2") |"
+      echo "| full analysis, 1 thread | ${t1:-FAIL} | $(ratio "$t1" "$f1") | 1.0 |"
+      echo "| full analysis, 2 threads | ${t2:-FAIL} | $(ratio "$t2" "$f2") | $(ratio "$t1" "$t2") |"
+      echo "| full analysis, mpirun -np 1 | ${m1:-FAIL} | $(ratio "$m1" "$f1") | 1.0 |"
+      echo "| full analysis, mpirun -np 2 | ${m2:-FAIL} | $(ratio "$m2" "$f2") | $(ratio "$m1" "$m2") |"
+    fi
     echo
     if [ -f "$tmp/big1.json" ]; then
       echo "Stage timings of the 1-thread run (JSON \`timings\`, seconds):"
