@@ -192,8 +192,8 @@ private:
         return same_parity == same_label;
     }
 
-    // Can query atom qa (at `pos`) go onto mol atom ma, given everything placed before it?
-    bool feasible(int pos, int qa, int ma) const {
+    // Can query atom qa go onto mol atom ma, given everything placed before it?
+    bool feasible(int qa, int ma) const {
         if (used_[ma]) return false;
         if (q_.degree(qa) > m_.degree(ma)) return false;
         if (!atoms_compatible(qa, ma)) return false;
@@ -203,7 +203,6 @@ private:
             const int mb = m_.bond_between(ma, other);
             if (mb < 0 || !bonds_compatible(q_.bond[e], mb)) return false;
         }
-        (void)pos;
         return true;
     }
 
@@ -240,7 +239,7 @@ private:
             const int total = candidate_count(pos);
             while (next[pos] < total) {
                 const int ma = candidate(pos, next[pos]++);
-                if (!feasible(pos, qa, ma)) continue;
+                if (!feasible(qa, ma)) continue;
                 place(qa, ma);
                 bool ok = true;
                 for (int c : centres_at_[pos])
