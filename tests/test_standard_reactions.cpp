@@ -30,8 +30,7 @@ const std::vector<std::string> kOthers = {
 std::unique_ptr<RDKit::RWMol> prepared(const std::string& smiles) {
     std::unique_ptr<RDKit::RWMol> mol(RDKit::SmilesToMol(smiles));
     if (!mol) return nullptr;
-    mol->updatePropertyCache(false);
-    RDKit::MolOps::Kekulize(*mol, false);
+    mcc::prepare_reactant(*mol);
     return mol;
 }
 

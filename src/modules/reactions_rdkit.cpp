@@ -6,7 +6,6 @@
 
 #include <GraphMol/ChemReactions/Reaction.h>
 #include <GraphMol/ChemReactions/ReactionParser.h>
-#include <GraphMol/MolOps.h>
 #include <GraphMol/RWMol.h>
 
 #include "modules/standard_reactions.hpp"
@@ -36,8 +35,7 @@ RDKit::ChemicalReaction& reaction(std::size_t index) {
 std::unique_ptr<RWMol> run_reaction(RDKit::ChemicalReaction& rxn, std::unique_ptr<RWMol> reactant) {
     const unsigned n_atoms = reactant->getNumAtoms();
     for (unsigned n = 0; n < n_atoms; ++n) {
-        reactant->updatePropertyCache(false);
-        RDKit::MolOps::Kekulize(*reactant, false);
+        prepare_reactant(*reactant);
         RDKit::MOL_SPTR_VECT input{RDKit::ROMOL_SPTR(new ROMol(*reactant))};
         const auto products = rxn.runReactants(input);
         if (products.empty()) break;
@@ -50,8 +48,7 @@ std::unique_ptr<RWMol> run_reaction(RDKit::ChemicalReaction& rxn, std::unique_pt
         }
         reactant = std::move(product);
     }
-    reactant->updatePropertyCache(false);
-    RDKit::MolOps::Kekulize(*reactant, false);
+    prepare_reactant(*reactant);
     return reactant;
 }
 

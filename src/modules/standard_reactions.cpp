@@ -3,7 +3,8 @@
 #include <memory>
 #include <string>
 
-#include <GraphMol/ROMol.h>
+#include <GraphMol/MolOps.h>
+#include <GraphMol/RWMol.h>
 #include <GraphMol/SmilesParse/SmilesParse.h>
 #include <GraphMol/Substruct/SubstructMatch.h>
 
@@ -22,6 +23,11 @@ std::array<std::unique_ptr<RDKit::ROMol>, kStandardReactionSmarts.size()> parse_
 }
 
 }  // namespace
+
+void prepare_reactant(RDKit::RWMol& reactant) {
+    reactant.updatePropertyCache(false);
+    RDKit::MolOps::Kekulize(reactant, false);
+}
 
 bool standard_reaction_applies(std::size_t index, const RDKit::ROMol& reactant) {
     static const auto templates = parse_templates();

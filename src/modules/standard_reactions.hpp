@@ -28,8 +28,12 @@ inline constexpr std::array<const char*, 7> kStandardReactionSmarts = {
 // Atom property holding the atom's index in the MDAnalysis atom group (the topology order).
 inline constexpr const char* kMdaIndexProp = "_MDAnalysis_index";
 
+// What MDAnalysis' _run_reaction does to the reactant before each attempt and after the last:
+// update the property cache (without strictness) and kekulize (keeping aromatic flags).
+void prepare_reactant(RDKit::RWMol& reactant);
+
 // Would RDKit's runReactants give products for reaction `index` on `reactant` (as prepared by
-// MDAnalysis' _run_reaction: property cache updated, kekulized)? Exactly when the reaction's
+// prepare_reactant)? Exactly when the reaction's
 // reactant template (the SMARTS left of ">>") has a substructure match in it.
 bool standard_reaction_applies(std::size_t index, const RDKit::ROMol& reactant);
 

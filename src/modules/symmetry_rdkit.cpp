@@ -38,8 +38,6 @@ using RDKit::Bond;
 using RDKit::ROMol;
 using RDKit::RWMol;
 
-constexpr const char* kIndexProp = kMdaIndexProp;
-
 // MDAnalysis' RDBONDORDER lookup; a missing order raises (KeyError in Python).
 Bond::BondType bond_type_for_order(double order) {
     if (order == 1.0) return Bond::SINGLE;
@@ -271,15 +269,12 @@ std::unique_ptr<RWMol> run_reaction(std::size_t index, std::unique_ptr<RWMol> re
     bool applies = false;
     {
         RWMol probe(*reactant);
-        probe.updatePropertyCache(false);
-        RDKit::MolOps::Kekulize(probe, false);
+        prepare_reactant(probe);
         applies = probe.getNumAtoms() > 0 && standard_reaction_applies(index, probe);
     }
     if (applies) return std::unique_ptr<RWMol>(reactions_module()(index, reactant.release()));
-    for (int pass = 0; pass < 2; ++pass) {
-        reactant->updatePropertyCache(false);
-        RDKit::MolOps::Kekulize(*reactant, false);
-    }
+    prepare_reactant(*reactant);  // before the attempt
+    prepare_reactant(*reactant);  // after the loop
     return reactant;
 }
 
@@ -367,7 +362,7 @@ std::unique_ptr<RWMol> build_molecule(const Topology& top, const std::vector<int
     for (std::size_t i = 0; i < atoms.size(); ++i) {
         Atom a(atomic_number_of(top.atoms[atoms[i]]));
         a.setNoImplicit(true);
-        a.setProp<int>(kIndexProp, static_cast<int>(i));
+        a.setProp<int>(kMdaIndexProp, static_cast<int>(i));
         local[atoms[i]] = mol->addAtom(&a, true, false);
     }
     for (const auto& b : top.bonds) {
@@ -381,7 +376,7 @@ std::unique_ptr<RWMol> build_molecule(const Topology& top, const std::vector<int
         auto standard = standardize_patterns(*mol);
         // Reactions may reorder atoms: restore the topology order.
         std::vector<int> index(standard->getNumAtoms());
-        for (const Atom* a : standard->atoms()) index[a->getIdx()] = a->getProp<int>(kIndexProp);
+        for (const Atom* a : standard->atoms()) index[a->getIdx()] = a->getProp<int>(kMdaIndexProp);
         std::vector<unsigned> order(index.size());
         std::iota(order.begin(), order.end(), 0u);
         std::stable_sort(order.begin(), order.end(),
