@@ -847,38 +847,36 @@ public:
     template <typename F>
     void for_each_near(const float* p, F&& f) const {
         const auto c = index_of(p);
-        for_each_in_cells({c[0] - 1, c[1] - 1, c[2] - 1}, {c[0] + 1, c[1] + 1, c[2] + 1}, f);
+        for_each_row({c[0] - 1, c[1] - 1, c[2] - 1}, {c[0] + 1, c[1] + 1, c[2] + 1}, [&](int begin, int end) {
+            for (int slot = begin; slot < end; ++slot) f(member(slot));
+        });
     }
-    // The member slots of every atom within `reach` of any of the points (and others
-    // nearby), each once, as ranges [begin, end): one per row of cells along x, whose
-    // members are contiguous.
+    // The member slots of every atom within `reach` of any of `atoms` (and others nearby),
+    // each once, as ranges [begin, end): one per row of cells along x, whose members are
+    // contiguous.
     template <typename F>
-    void for_each_slot_range_near_any(const std::vector<const float*>& points, F&& f) const {
-        auto lo = index_of(points.front()), hi = lo;
-        for (const float* p : points) {
-            const auto c = index_of(p);
-            for (int a = 0; a < 3; ++a) {
-                lo[a] = std::min(lo[a], c[a]);
-                hi[a] = std::max(hi[a], c[a]);
+    void for_each_slot_range_near_any(const std::vector<int>& atoms, F&& f) const {
+        auto lo = index_of(&pos_[3 * static_cast<std::size_t>(atoms.front())]), hi = lo;
+        for (int a : atoms) {
+            const auto c = index_of(&pos_[3 * static_cast<std::size_t>(a)]);
+            for (int k = 0; k < 3; ++k) {
+                lo[k] = std::min(lo[k], c[k]);
+                hi[k] = std::max(hi[k], c[k]);
             }
         }
-        const int x0 = std::max(0, lo[0] - 1), x1 = std::min(n_[0] - 1, hi[0] + 1);
-        for (int z = std::max(0, lo[2] - 1); z <= std::min(n_[2] - 1, hi[2] + 1); ++z)
-            for (int y = std::max(0, lo[1] - 1); y <= std::min(n_[1] - 1, hi[1] + 1); ++y)
-                f(start_[static_cast<std::size_t>(flat({x0, y, z}))],
-                  start_[static_cast<std::size_t>(flat({x1, y, z})) + 1]);
+        for_each_row({lo[0] - 1, lo[1] - 1, lo[2] - 1}, {hi[0] + 1, hi[1] + 1, hi[2] + 1}, f);
     }
 
 private:
+    // The cells of the box [lo, hi] (clamped to the grid), a row along x at a time, as the
+    // member slot range [begin, end) of the row.
     template <typename F>
-    void for_each_in_cells(const std::array<int, 3>& lo, const std::array<int, 3>& hi, F&& f) const {
+    void for_each_row(const std::array<int, 3>& lo, const std::array<int, 3>& hi, F&& f) const {
+        const int x0 = std::max(0, lo[0]), x1 = std::min(n_[0] - 1, hi[0]);
         for (int z = std::max(0, lo[2]); z <= std::min(n_[2] - 1, hi[2]); ++z)
             for (int y = std::max(0, lo[1]); y <= std::min(n_[1] - 1, hi[1]); ++y)
-                for (int x = std::max(0, lo[0]); x <= std::min(n_[0] - 1, hi[0]); ++x) {
-                    const auto cell = static_cast<std::size_t>(flat({x, y, z}));
-                    for (int q = start_[cell]; q < start_[cell + 1]; ++q)
-                        f(members_[static_cast<std::size_t>(q)]);
-                }
+                f(start_[static_cast<std::size_t>(flat({x0, y, z}))],
+                  start_[static_cast<std::size_t>(flat({x1, y, z})) + 1]);
     }
     [[nodiscard]] std::array<int, 3> index_of(const float* p) const {
         std::array<int, 3> idx{};
@@ -965,7 +963,6 @@ std::vector<long long> grid_neighbour_counts(const NeighbourPlan& plan,
     std::vector<float> shifted;  // MDAnalysis' nsgrid coordinates for the current radius
     double shifted_for = -1.0;
     std::vector<int> found, query;
-    std::vector<const float*> points;
     std::vector<char> near;  // per member slot of a row: near the query's centre
     double brute_for = -1.0, brute_square = 0.0;  // largest_square_within(brute_for)
 
@@ -1023,14 +1020,12 @@ std::vector<long long> grid_neighbour_counts(const NeighbourPlan& plan,
             if (around) {
                 // A small molecule: one scan of the cells around all its atoms; an atom
                 // farther than reach + spread from their centre is within r of none of them.
-                points.clear();
-                for (int qa : query) points.push_back(&pos[3 * static_cast<std::size_t>(qa)]);
                 const auto& xyz = cells.member_coords();
                 const auto cx = static_cast<float>(around->centre[0]);
                 const auto cy = static_cast<float>(around->centre[1]);
                 const auto cz = static_cast<float>(around->centre[2]);
                 const auto bound = static_cast<float>(around->bound_squared);
-                cells.for_each_slot_range_near_any(points, [&](int begin, int end) {
+                cells.for_each_slot_range_near_any(query, [&](int begin, int end) {
                     // Near the centre? (float32 is ample here: the bound carries a 0.01 A
                     // margin); a loop the compiler vectorises.
                     near.resize(static_cast<std::size_t>(end - begin));
