@@ -1,7 +1,13 @@
 // Vibrational kernels on hand-made data with known answers.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <iterator>
+#include <numeric>
+#include <set>
 #include <numbers>
 #include <random>
 
@@ -46,6 +52,88 @@ TEST(VibGeometry, MakeWholeAcrossTheBoxAndBailOut) {
     const auto broken = geom::make_whole_group({0, 2}, nb);
     std::vector<float> far{1.f, 1.f, 1.f, 5.f, 1.f, 1.f, 15.f, 1.f, 1.f};
     EXPECT_THROW(geom::whole_positions(broken, far, dims, scratch), DataError);
+}
+
+// MDAnalysis make_whole (lib/_cutil.pyx) as written there, for an orthorhombic box: each round
+// recomputes the set of placed but unexpanded atoms (a sorted set difference) and expands them
+// in ascending order. whole_positions keeps that frontier instead; the parent that places an
+// atom decides its rounding, so the two must agree bit for bit.
+std::vector<float> reference_make_whole(const std::vector<std::vector<int>>& nb, const std::vector<float>& pos,
+                                        const std::array<float, 6>& dims) {
+    const std::size_t n = nb.size();
+    std::vector<float> out = pos;
+    float box[3], inverse_box[3];
+    for (int i = 0; i < 3; ++i) {
+        box[i] = dims[static_cast<std::size_t>(i)];
+        inverse_box[i] = static_cast<float>(1.0 / static_cast<double>(box[i]));
+    }
+    std::set<std::size_t> refpoints{0}, done;
+    std::size_t loops = 0;
+    while (refpoints.size() < n && loops < n) {
+        ++loops;
+        std::vector<std::size_t> todo;
+        std::set_difference(refpoints.begin(), refpoints.end(), done.begin(), done.end(), std::back_inserter(todo));
+        for (std::size_t atom : todo) {
+            for (int other_int : nb[atom]) {
+                const auto other = static_cast<std::size_t>(other_int);
+                if (refpoints.count(other)) continue;
+                double vec[3];
+                for (std::size_t k = 0; k < 3; ++k) {
+                    vec[k] = static_cast<double>(pos[3 * other + k] - out[3 * atom + k]);
+                    const double s = static_cast<double>(inverse_box[k]) * vec[k];
+                    vec[k] = static_cast<double>(box[k]) * (s - std::round(s));
+                    out[3 * other + k] = static_cast<float>(static_cast<double>(out[3 * atom + k]) + vec[k]);
+                }
+                refpoints.insert(other);
+            }
+            done.insert(atom);
+        }
+    }
+    return out;
+}
+
+TEST(VibGeometry, MakeWholeExpandsInTheReferenceRoundOrder) {
+    // Random connected graphs with rings (a random tree plus extra bonds), atoms scattered over
+    // periodic images of a chain-like walk: an atom reachable from two parents in one round
+    // gets different float32 roundings from each, so any change of expansion order shows.
+    std::mt19937 rng(20261125);
+    const std::array<float, 6> dims{23.7f, 19.1f, 31.3f, 90.f, 90.f, 90.f};
+    int checked = 0;
+    for (int trial = 0; trial < 200; ++trial) {
+        const std::size_t n = 2 + rng() % 300;
+        std::vector<std::vector<int>> nb(n);
+        auto bond = [&](std::size_t a, std::size_t b) {
+            if (a == b || std::find(nb[a].begin(), nb[a].end(), static_cast<int>(b)) != nb[a].end()) return;
+            nb[a].push_back(static_cast<int>(b));
+            nb[b].push_back(static_cast<int>(a));
+        };
+        std::vector<float> pos(3 * n);
+        std::uniform_real_distribution<float> step(-1.5f, 1.5f);
+        std::uniform_int_distribution<int> image(-1, 1);
+        std::vector<float> walk(3 * n);
+        for (std::size_t i = 1; i < n; ++i) {
+            const std::size_t parent = rng() % i;
+            bond(parent, i);
+            for (std::size_t k = 0; k < 3; ++k) walk[3 * i + k] = walk[3 * parent + k] + step(rng);
+        }
+        for (std::size_t extra = 0; extra < n / 5; ++extra) bond(rng() % n, rng() % n);
+        for (auto& list : nb) std::sort(list.begin(), list.end());
+        for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t k = 0; k < 3; ++k)
+                pos[3 * i + k] = walk[3 * i + k] + static_cast<float>(image(rng)) * dims[k] + 0.1234567f;
+        std::vector<int> atoms(n);
+        std::iota(atoms.begin(), atoms.end(), 0);
+        const auto g = geom::make_whole_group(atoms, nb);
+        std::vector<float> out;
+        if (!geom::whole_positions(g, pos, dims, out)) continue;
+        const auto expected = reference_make_whole(nb, pos, dims);
+        ASSERT_EQ(out.size(), expected.size());
+        for (std::size_t i = 0; i < out.size(); ++i)
+            ASSERT_EQ(std::bit_cast<std::uint32_t>(out[i]), std::bit_cast<std::uint32_t>(expected[i]))
+                << "trial " << trial << " value " << i;
+        ++checked;
+    }
+    EXPECT_GT(checked, 150);
 }
 
 TEST(VibGeometry, MakeWholeTriclinicBox) {

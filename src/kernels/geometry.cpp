@@ -139,19 +139,19 @@ bool whole_positions(const WholeGroup& g, const std::vector<float>& xyz,
     } else {
         tri = box_vectors_from_dimensions(dims);
     }
-    // Breadth-first in sorted-set order: each pass expands the placed atoms not yet expanded.
+    // Breadth-first in sorted-set order: each round expands, in ascending order, the atoms
+    // placed but not yet expanded, which are exactly those the previous round placed (the
+    // reference recomputes that set by a set difference; keeping the frontier avoids an O(n)
+    // scan per round, quadratic for long chains).
     std::vector<float> placed_pos(3 * n, 0.0f);
-    std::vector<char> placed(n, 0), done(n, 0);
+    std::vector<char> placed(n, 0);
     for (int k = 0; k < 3; ++k) placed_pos[static_cast<std::size_t>(k)] = out[static_cast<std::size_t>(k)];
     placed[0] = 1;
-    std::size_t n_placed = 1, loops = 0;
-    std::vector<std::size_t> todo;
-    while (n_placed < n && loops < n) {
-        ++loops;
-        todo.clear();
-        for (std::size_t i = 0; i < n; ++i)
-            if (placed[i] && !done[i]) todo.push_back(i);
-        for (std::size_t atom : todo) {
+    std::size_t n_placed = 1;
+    std::vector<std::size_t> frontier{0}, next;
+    while (n_placed < n && !frontier.empty()) {
+        next.clear();
+        for (std::size_t atom : frontier) {
             for (int e = g.first[atom]; e < g.first[atom + 1]; ++e) {
                 const auto other = static_cast<std::size_t>(g.adjacency[static_cast<std::size_t>(e)]);
                 if (placed[other]) continue;
@@ -168,9 +168,11 @@ bool whole_positions(const WholeGroup& g, const std::vector<float>& xyz,
                         static_cast<float>(static_cast<double>(placed_pos[3 * atom + k]) + vec[k]);
                 placed[other] = 1;
                 ++n_placed;
+                next.push_back(other);
             }
-            done[atom] = 1;
         }
+        std::sort(next.begin(), next.end());
+        frontier.swap(next);
     }
     if (n_placed < n)
         throw_data("make-whole failed: an atom group is not connected by bonds (atom {} ...)",
