@@ -42,16 +42,16 @@ TEST(VibGeometry, MakeWholeAcrossTheBoxAndBailOut) {
     const std::array<float, 6> dims{20.f, 20.f, 20.f, 90.f, 90.f, 90.f};
     std::vector<float> xyz{19.5f, 1.f, 1.f, 0.5f, 1.f, 1.f, 1.5f, 1.f, 1.f};
     std::vector<float> scratch;
-    EXPECT_TRUE(geom::make_whole_inplace(g, xyz, dims, scratch));
+    EXPECT_TRUE(geom::make_whole_inplace(g, xyz.data(), dims, scratch));
     EXPECT_FLOAT_EQ(xyz[0], 19.5f);
     EXPECT_NEAR(xyz[3], 20.5f, 1e-5);
     EXPECT_NEAR(xyz[6], 21.5f, 1e-5);
     // Now whole: MDAnalysis bails out and leaves the positions untouched.
-    EXPECT_FALSE(geom::make_whole_inplace(g, xyz, dims, scratch));
+    EXPECT_FALSE(geom::make_whole_inplace(g, xyz.data(), dims, scratch));
     // Disconnected group -> error.
     const auto broken = geom::make_whole_group({0, 2}, nb);
     std::vector<float> far{1.f, 1.f, 1.f, 5.f, 1.f, 1.f, 15.f, 1.f, 1.f};
-    EXPECT_THROW(geom::whole_positions(broken, far, dims, scratch), DataError);
+    EXPECT_THROW(geom::whole_positions(broken, far.data(), dims, scratch), DataError);
 }
 
 // MDAnalysis make_whole (lib/_cutil.pyx) as written there, for an orthorhombic box: each round
@@ -125,7 +125,7 @@ TEST(VibGeometry, MakeWholeExpandsInTheReferenceRoundOrder) {
         std::iota(atoms.begin(), atoms.end(), 0);
         const auto g = geom::make_whole_group(atoms, nb);
         std::vector<float> out;
-        if (!geom::whole_positions(g, pos, dims, out)) continue;
+        if (!geom::whole_positions(g, pos.data(), dims, out)) continue;
         const auto expected = reference_make_whole(nb, pos, dims);
         ASSERT_EQ(out.size(), expected.size());
         for (std::size_t i = 0; i < out.size(); ++i)
@@ -141,7 +141,7 @@ TEST(VibGeometry, MakeWholeTriclinicBox) {
     const auto g = geom::make_whole_group({0, 1}, nb);
     const std::array<float, 6> dims{20.f, 20.f, 20.f, 60.f, 60.f, 90.f};
     std::vector<float> xyz{0.5f, 0.5f, 0.5f, 19.5f, 0.5f, 0.5f}, out;
-    geom::whole_positions(g, xyz, dims, out);
+    geom::whole_positions(g, xyz.data(), dims, out);
     EXPECT_NEAR(out[3], -0.5f, 1e-5);  // nearest image through the x face
 }
 
@@ -178,7 +178,7 @@ TEST(VibGeometry, TriclinicUnwrapShiftedMomentsOfAWaterOutsideTheCell) {
     const std::vector<float> stored{-1.10000002f, 2.29999995f, 26.f, -0.142800033f, 2.29999995f, 26.f,
                                     -19.4165363f, -14.8495359f, 0.435852051f};
     std::vector<float> whole;
-    ASSERT_TRUE(geom::whole_positions(g, stored, kDodecahedron, whole));
+    ASSERT_TRUE(geom::whole_positions(g, stored.data(), kDodecahedron, whole));
     // MDAnalysis subtracts float32 positions in float32: a double subtraction would give
     // (-1.3400002, 3.2270002) here.
     const float expected_whole[9] = {-1.10000002f, 2.29999995f, 26.f, -0.142800033f, 2.29999995f, 26.f,
@@ -299,11 +299,11 @@ TEST(VibFrame, TorqueOfARigidRotorUnderAKnownForce) {
     // Two unit masses at +-1 x, force +1 y on the first: torque about z = 1 * phi.
     const std::vector<float> pos{1, 0, 0, -1, 0, 0}, f{0, 1, 0, 0, 0, 0};
     const Mat3 eye{{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}};
-    const Vec3 t = vib::weighted_torque(eye, {0, 0, 0}, {2, 2, 4}, pos, f, {0, 1}, 0.5, {100, 100, 100});
+    const Vec3 t = vib::weighted_torque(eye, {0, 0, 0}, {2, 2, 4}, pos.data(), f.data(), {0, 1}, 0.5, {100, 100, 100});
     EXPECT_DOUBLE_EQ(t[0], 0.0);
     EXPECT_DOUBLE_EQ(t[1], 0.0);
     EXPECT_DOUBLE_EQ(t[2], 0.5 / 2.0);
-    const Vec3 F = vib::weighted_force(eye, f, {0, 1}, 4.0, 0.5);
+    const Vec3 F = vib::weighted_force(eye, f.data(), {0, 1}, 4.0, 0.5);
     EXPECT_DOUBLE_EQ(F[1], 0.25);
 }
 

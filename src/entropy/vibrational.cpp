@@ -179,7 +179,7 @@ VibrationalResult finish_vibrational(const VibrationalPlan& plan, const Vibratio
     long n_frames = 0;
     for (const auto& s : merged.slots) n_frames = std::max(n_frames, s.count);
     for (const VibrationalGroupPlan& g : plan.groups) {
-        const MoleculePlan& rep = plan.molecules[static_cast<std::size_t>(g.molecules.front())];
+        const MoleculePlan& rep = plan.plan_of(static_cast<std::size_t>(g.molecules.front()));
         const Level top = rep.levels.back();
         for (Level level : rep.levels) {
             const bool highest = level == top;

@@ -108,14 +108,14 @@ WholeGroup make_whole_group(const std::vector<int>& atoms,
     return g;
 }
 
-bool whole_positions(const WholeGroup& g, const std::vector<float>& xyz,
+bool whole_positions(const WholeGroup& g, const float* xyz,
                      const std::array<float, 6>& dims, std::vector<float>& out) {
     const std::size_t n = g.atoms.size();
     out.resize(3 * n);
     for (std::size_t i = 0; i < n; ++i)
         for (int k = 0; k < 3; ++k)
             out[3 * i + static_cast<std::size_t>(k)] =
-                xyz[3 * static_cast<std::size_t>(g.atoms[i]) + static_cast<std::size_t>(k)];
+                xyz[3 * static_cast<std::ptrdiff_t>(g.atoms[i]) + k];
     if (n < 2) return false;
     if (dims[0] == 0.0f || dims[1] == 0.0f || dims[2] == 0.0f)
         throw_data("make-whole needs a periodic box, but a frame has a zero box length");
@@ -175,18 +175,17 @@ bool whole_positions(const WholeGroup& g, const std::vector<float>& xyz,
         frontier.swap(next);
     }
     if (n_placed < n)
-        throw_data("make-whole failed: an atom group is not connected by bonds (atom {} ...)",
-                   g.atoms.front());
+        throw_data("make-whole failed: an atom group is not connected by bonds");
     out.swap(placed_pos);
     return true;
 }
 
-bool make_whole_inplace(const WholeGroup& g, std::vector<float>& xyz,
+bool make_whole_inplace(const WholeGroup& g, float* xyz,
                         const std::array<float, 6>& dims, std::vector<float>& scratch) {
     if (!whole_positions(g, xyz, dims, scratch)) return false;
     for (std::size_t i = 0; i < g.atoms.size(); ++i)
         for (std::size_t k = 0; k < 3; ++k)
-            xyz[3 * static_cast<std::size_t>(g.atoms[i]) + k] = scratch[3 * i + k];
+            xyz[3 * static_cast<std::ptrdiff_t>(g.atoms[i]) + static_cast<std::ptrdiff_t>(k)] = scratch[3 * i + k];
     return true;
 }
 

@@ -28,17 +28,18 @@ Vec3 min_image(const Vec3& d, const Vec3& box);
 Vec3 min_image_f32(const float* from, const float* to, const Vec3& box);
 
 // Position of atom `i` (float32 triple) promoted to double.
-inline Vec3 position(const std::vector<float>& xyz, int i) {
-    const float* p = &xyz[3 * static_cast<std::size_t>(i)];
+inline Vec3 position(const float* xyz, int i) {
+    const float* p = xyz + 3 * static_cast<std::ptrdiff_t>(i);
     return {p[0], p[1], p[2]};
 }
 
 // An ordered atom group with its intra-group bonds (local indices, ascending neighbours),
 // prepared once, as MDAnalysis make_whole sees it.
 struct WholeGroup {
-    std::vector<int> atoms;      // global atom indices, in the order passed
+    std::vector<int> atoms;      // indices into the positions passed (3 floats each), in the order given
     std::vector<int> first;      // local adjacency: the neighbours of local atom i are
     std::vector<int> adjacency;  // adjacency[first[i] .. first[i + 1]), ascending
+    bool operator==(const WholeGroup&) const = default;
 };
 WholeGroup make_whole_group(const std::vector<int>& atoms,
                             const std::vector<std::vector<int>>& global_neighbours);
@@ -50,11 +51,11 @@ WholeGroup make_whole_group(const std::vector<int>& atoms,
 // Writes the group's whole positions (3 per atom, local order) into `out`; returns whether
 // they differ from the stored ones (false: copied unchanged).
 // Throws DataError when the group is not connected or the box has a zero length.
-bool whole_positions(const WholeGroup& g, const std::vector<float>& xyz,
+bool whole_positions(const WholeGroup& g, const float* xyz,
                      const std::array<float, 6>& dimensions, std::vector<float>& out);
 // Same, writing back into the frame positions (MDAnalysis inplace=True). Returns whether
 // anything was written (false when the group was already whole or has one atom).
-bool make_whole_inplace(const WholeGroup& g, std::vector<float>& xyz,
+bool make_whole_inplace(const WholeGroup& g, float* xyz,
                         const std::array<float, 6>& dimensions, std::vector<float>& scratch);
 
 // Mass-weighted centre of the given float32 positions (3 per atom) as MDAnalysis computes it.

@@ -20,10 +20,10 @@ Vec3 mat_vec(const Mat3& a, const Vec3& v) {
     return r;
 }
 
-void gather(const std::vector<float>& xyz, const std::vector<int>& atoms, std::vector<float>& out) {
+void gather(const float* xyz, const std::vector<int>& atoms, std::vector<float>& out) {
     out.resize(3 * atoms.size());
     for (std::size_t i = 0; i < atoms.size(); ++i)
-        for (std::size_t k = 0; k < 3; ++k) out[3 * i + k] = xyz[3 * static_cast<std::size_t>(atoms[i]) + k];
+        for (std::size_t k = 0; k < 3; ++k) out[3 * i + k] = xyz[3 * static_cast<std::ptrdiff_t>(atoms[i]) + static_cast<std::ptrdiff_t>(k)];
 }
 
 // Per-frame scratch: buffers reused across beads.
@@ -35,14 +35,14 @@ struct Work {
 
 // MDAnalysis center_of_mass(unwrap=True): COM of the group made whole (copy only).
 Vec3 com_unwrap(const geom::WholeGroup& g, const std::vector<double>& masses,
-                const std::vector<float>& xyz, const std::array<float, 6>& dims, Work& w) {
+                const float* xyz, const std::array<float, 6>& dims, Work& w) {
     geom::whole_positions(g, xyz, dims, w.a);
     return geom::center_of_mass(w.a.data(), masses.data(), masses.size());
 }
 
 // MDAnalysis principal_axes() of the group at its stored positions.
 Mat3 mda_axes_of(const std::vector<int>& atoms, const std::vector<double>& masses,
-                 const std::vector<float>& xyz, Work& w) {
+                 const float* xyz, Work& w) {
     gather(xyz, atoms, w.b);
     const Vec3 com = geom::center_of_mass(w.b.data(), masses.data(), masses.size());
     return axes::mda_principal_axes(lapack::eig3(geom::mda_inertia_tensor(w.b.data(), masses.data(), masses.size(), com)));
@@ -53,7 +53,7 @@ Mat3 mda_axes_of(const std::vector<int>& atoms, const std::vector<double>& masse
 // group about its COM. `wrote` tells whether the in-place make-whole changed positions.
 // `shifted_moments`: VibrationalQuirks::moments_from_unwrap_shifted_tensor.
 axes::AxesMoments vanilla_of(const geom::WholeGroup& g, const std::vector<double>& masses,
-                             std::vector<float>& xyz, const std::array<float, 6>& dims,
+                             float* xyz, const std::array<float, 6>& dims,
                              bool shifted_moments, Work& w, bool* wrote = nullptr) {
     geom::whole_positions(g, xyz, dims, w.a);
     const Vec3 com = geom::center_of_mass(w.a.data(), masses.data(), masses.size());
@@ -146,7 +146,10 @@ public:
         shifted_moments_ = plan.quirks.moments_from_unwrap_shifted_tensor;
     }
 
-    void molecule(const MoleculePlan& mol, const GroupSlots& slots, GroupFrameMeans& gm) {
+    // One molecule: `mol` with its local atom indices counted from global atom `first_atom`.
+    void molecule(const MoleculePlan& mol, int first_atom, const GroupSlots& slots, GroupFrameMeans& gm) {
+        xyz_ = frame_.positions.data() + 3 * static_cast<std::ptrdiff_t>(first_atom);
+        forces_ = frame_.forces.data() + 3 * static_cast<std::ptrdiff_t>(first_atom);
         const Level top = mol.levels.back();
         for (Level level : mol.levels) {
             const bool highest = level == top;
@@ -177,16 +180,14 @@ private:
                         const Mat3& rot, const Vec3& center, const Vec3& moments, bool highest,
                         double torque_phi) {
         BeadVectors v;
-        v.force = vib::weighted_force(trans, frame_.forces, atoms, mass,
-                                      highest ? plan_.force_partitioning : 1.0);
-        v.torque = vib::weighted_torque(rot, center, moments, frame_.positions, frame_.forces,
-                                        atoms, torque_phi, box_);
+        v.force = vib::weighted_force(trans, forces_, atoms, mass, highest ? plan_.force_partitioning : 1.0);
+        v.torque = vib::weighted_torque(rot, center, moments, xyz_, forces_, atoms, torque_phi, box_);
         return v;
     }
 
     void united_atoms(const ResiduePlan& rp, bool highest, double torque_phi, std::vector<BeadVectors>& out) {
         out.clear();
-        auto& xyz = frame_.positions;
+        float* xyz = xyz_;
         bool trans_valid = false;
         Mat3 trans{};
         for (const UABeadPlan& bp : rp.ua_beads) {
@@ -217,16 +218,16 @@ private:
                     am = vanilla_of(bp.ua_all, bp.ua_all_masses, xyz, dims_, shifted_moments_, work_, &wrote);
                     if (wrote) trans_valid = false;
                 } else {
-                    const float* heavy = &xyz[3 * static_cast<std::size_t>(bp.heavy)];
+                    const float* heavy = xyz + 3 * static_cast<std::ptrdiff_t>(bp.heavy);
                     auto& hb = work_.bonded_heavy;
                     auto& ua = work_.united;
                     hb.clear();
                     ua.clear();
-                    for (int a : bp.bonded_heavy) hb.push_back(&xyz[3 * static_cast<std::size_t>(a)]);
-                    for (int a : bp.ua) ua.push_back(&xyz[3 * static_cast<std::size_t>(a)]);
+                    for (int a : bp.bonded_heavy) hb.push_back(xyz + 3 * static_cast<std::ptrdiff_t>(a));
+                    for (int a : bp.ua) ua.push_back(xyz + 3 * static_cast<std::ptrdiff_t>(a));
                     const float* third = nullptr;
                     if (bp.bonded_heavy.size() == 1 && !bp.bonded_light.empty())
-                        third = &xyz[3 * static_cast<std::size_t>(bp.bonded_light.front())];
+                        third = xyz + 3 * static_cast<std::ptrdiff_t>(bp.bonded_light.front());
                     am = axes::bonded_axes(heavy, hb, third, ua, bp.ua_masses, box_);
                 }
                 rot = am.axes;
@@ -246,7 +247,7 @@ private:
 
     BeadVectors residue(const MoleculePlan& mol, const ResiduePlan& rp, bool highest,
                         double torque_phi) {
-        auto& xyz = frame_.positions;
+        float* xyz = xyz_;
         Mat3 trans{}, rot{};
         Vec3 center{}, moments{};
         if (plan_.customised_axes && !rp.neighbour_bonds) {
@@ -271,7 +272,7 @@ private:
     }
 
     BeadVectors polymer(const MoleculePlan& mol, bool highest, double torque_phi) {
-        auto& xyz = frame_.positions;
+        float* xyz = xyz_;
         geom::make_whole_inplace(mol.whole, xyz, dims_, work_.b);
         const auto am = vanilla_of(mol.whole, mol.masses, xyz, dims_, shifted_moments_, work_);
         const Vec3 center = com_unwrap(mol.whole, mol.masses, xyz, dims_, work_);
@@ -280,6 +281,8 @@ private:
 
     const VibrationalPlan& plan_;
     Frame& frame_;
+    float* xyz_ = nullptr;            // positions of the current molecule's local atom 0
+    const float* forces_ = nullptr;   // forces, likewise
     std::array<float, 6> dims_;
     Vec3 box_;
     double torque_phi_ = 0.5;
@@ -293,8 +296,8 @@ private:
 
 namespace vib {
 
-Vec3 weighted_force(const Mat3& axes, const std::vector<float>& forces,
-                    const std::vector<int>& atoms, double mass, double scale) {
+Vec3 weighted_force(const Mat3& axes, const float* forces, const std::vector<int>& atoms, double mass,
+                    double scale) {
     Vec3 sum{0.0, 0.0, 0.0};
     for (int a : atoms) {
         const Vec3 f = geom::position(forces, a);
@@ -308,8 +311,8 @@ Vec3 weighted_force(const Mat3& axes, const std::vector<float>& forces,
 }
 
 Vec3 weighted_torque(const Mat3& axes, const Vec3& center, const Vec3& moments,
-                     const std::vector<float>& positions, const std::vector<float>& forces,
-                     const std::vector<int>& atoms, double phi, const Vec3& box) {
+                     const float* positions, const float* forces, const std::vector<int>& atoms, double phi,
+                     const Vec3& box) {
     Vec3 tau{0.0, 0.0, 0.0};
     for (int a : atoms) {
         const Vec3 d = geom::min_image(geom::sub(geom::position(positions, a), center), box);
@@ -372,7 +375,14 @@ void accumulate_vibrational(const VibrationalPlan& plan, Frame& frame, std::size
     gm.slots.resize(plan.slot_dims.size());
     for (const VibrationalGroupPlan& g : plan.groups) {
         gm.direct = g.molecules.size() == 1 ? &out : nullptr;
-        for (int m : g.molecules) kernel.molecule(plan.molecules[static_cast<std::size_t>(m)], g.slots, gm);
+        for (int m : g.molecules) {
+            const MoleculeInstance& mi = plan.molecules[static_cast<std::size_t>(m)];
+            try {
+                kernel.molecule(plan.shared[static_cast<std::size_t>(mi.plan)], mi.first_atom, g.slots, gm);
+            } catch (const DataError& e) {
+                throw_data("molecule {} (atoms from index {}): {}", m, mi.first_atom, e.what());
+            }
+        }
     }
     // Running mean over frames of the per-frame group means (reference serial reducer).
     for (std::size_t s = 0; s < gm.slots.size(); ++s) {

@@ -34,14 +34,14 @@ void accumulate_vibrational(const VibrationalPlan& plan, Frame& frame, std::size
 // Building blocks, exposed for tests.
 namespace vib {
 // (sum_a A f_a) * (highest ? phi : 1) / sqrt(M)
-geom::Vec3 weighted_force(const geom::Mat3& axes, const std::vector<float>& forces,
-                          const std::vector<int>& atoms, double mass, double scale);
+// `forces` (and `positions` below): 3 floats per atom, indexed by `atoms`.
+geom::Vec3 weighted_force(const geom::Mat3& axes, const float* forces, const std::vector<int>& atoms,
+                          double mass, double scale);
 // sum_a (A d_a) x (phi A f_a), d_a = minimum image of x_a - centre; component k divided by
 // sqrt(I_k), zero when |tau_k| <= 1e-8 or I_k <= 0.
 geom::Vec3 weighted_torque(const geom::Mat3& axes, const geom::Vec3& center,
-                           const geom::Vec3& moments, const std::vector<float>& positions,
-                           const std::vector<float>& forces, const std::vector<int>& atoms,
-                           double phi, const geom::Vec3& box);
+                           const geom::Vec3& moments, const float* positions, const float* forces,
+                           const std::vector<int>& atoms, double phi, const geom::Vec3& box);
 }  // namespace vib
 
 }  // namespace mcc

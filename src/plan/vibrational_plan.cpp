@@ -51,6 +51,44 @@ double ua_mass(const Topology& top, const std::vector<std::vector<int>>& nbrs, i
     return m;
 }
 
+// Rewrites the plan's atom indices relative to `first` (MoleculeInstance::first_atom).
+void localise(MoleculePlan& mp, int first) {
+    auto shift = [first](std::vector<int>& atoms) {
+        for (int& a : atoms) a -= first;
+    };
+    shift(mp.atoms);
+    shift(mp.whole.atoms);
+    for (ResiduePlan& rp : mp.residues) {
+        shift(rp.atoms);
+        shift(rp.whole.atoms);
+        shift(rp.heavy_ua_level);
+        shift(rp.heavy_residue_level);
+        for (UABeadPlan& bp : rp.ua_beads) {
+            shift(bp.atoms);
+            if (bp.heavy >= 0) bp.heavy -= first;
+            shift(bp.bonded_heavy);
+            shift(bp.bonded_light);
+            shift(bp.ua);
+            shift(bp.ua_all.atoms);
+            shift(bp.bead_whole.atoms);
+        }
+    }
+}
+
+// Index of a shared plan equal to `mp`, else -1. Identical molecules come in runs (a solvent
+// block), so the previous molecule's plan and the latest few are enough to look at.
+int find_shared(const VibrationalPlan& plan, const MoleculePlan& mp) {
+    constexpr std::size_t kLatest = 8;
+    if (!plan.molecules.empty()) {
+        const int previous = plan.molecules.back().plan;
+        if (plan.shared[static_cast<std::size_t>(previous)] == mp) return previous;
+    }
+    const std::size_t n = plan.shared.size();
+    for (std::size_t k = n; k > 0 && k + kLatest > n; --k)
+        if (plan.shared[k - 1] == mp) return static_cast<int>(k - 1);
+    return -1;
+}
+
 }  // namespace
 
 VibrationalPlan build_vibrational_plan(const Topology& top, const Structure& s, const Options& o) {
@@ -65,7 +103,6 @@ VibrationalPlan build_vibrational_plan(const Topology& top, const Structure& s, 
     for (std::size_t mi = 0; mi < s.molecules.size(); ++mi) {
         const Molecule& mol = s.molecules[mi];
         MoleculePlan mp;
-        mp.id = static_cast<int>(mi);
         mp.atoms = mol.atoms;
         mp.masses = masses_of(top, mol.atoms);
         mp.mass = geom::numpy_sum(mp.masses);
@@ -127,7 +164,14 @@ VibrationalPlan build_vibrational_plan(const Topology& top, const Structure& s, 
             }
             mp.residues.push_back(std::move(rp));
         }
-        plan.molecules.push_back(std::move(mp));
+        const int first = mol.atoms.empty() ? 0 : *std::min_element(mol.atoms.begin(), mol.atoms.end());
+        localise(mp, first);
+        int shared = find_shared(plan, mp);
+        if (shared < 0) {
+            shared = static_cast<int>(plan.shared.size());
+            plan.shared.push_back(std::move(mp));
+        }
+        plan.molecules.push_back({shared, first});
     }
 
     auto new_slot = [&](std::size_t dim) {
@@ -138,19 +182,21 @@ VibrationalPlan build_vibrational_plan(const Topology& top, const Structure& s, 
         VibrationalGroupPlan gp;
         gp.id = g.id;
         gp.molecules = g.molecules;
-        const MoleculePlan& rep = plan.molecules[static_cast<std::size_t>(g.molecules.front())];
+        const auto rep_index = static_cast<std::size_t>(g.molecules.front());
+        const MoleculePlan& rep = plan.plan_of(rep_index);
         for (int m : g.molecules) {
-            const MoleculePlan& other = plan.molecules[static_cast<std::size_t>(m)];
+            const MoleculePlan& other = plan.plan_of(static_cast<std::size_t>(m));
             bool same = other.levels == rep.levels && other.residues.size() == rep.residues.size();
             for (std::size_t r = 0; same && r < rep.residues.size(); ++r)
                 same = other.residues[r].ua_beads.size() == rep.residues[r].ua_beads.size();
             if (!same)
                 throw_data("{}: molecules {} and {} are grouped together but have different bead "
-                           "structures", top.source, rep.id, other.id);
+                           "structures", top.source, rep_index, m);
         }
         for (const ResiduePlan& rp : rep.residues) {
-            gp.residue_names.push_back(clean_residue_name(
-                top.residues[static_cast<std::size_t>(top.atoms[static_cast<std::size_t>(rp.atoms.front())].residue)].name));
+            const auto first_atom = static_cast<std::size_t>(plan.molecules[rep_index].first_atom + rp.atoms.front());
+            gp.residue_names.push_back(
+                clean_residue_name(top.residues[static_cast<std::size_t>(top.atoms[first_atom].residue)].name));
             const std::size_t dim = 3 * rp.ua_beads.size();
             gp.slots.ua_dim.push_back(dim);
             if (dim == 0) {

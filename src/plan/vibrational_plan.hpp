@@ -1,6 +1,10 @@
 // Static plan of the vibrational term: per molecule, level and bead the atom lists, masses,
 // axes recipes, neighbour-bond flags and make-whole groups, plus the accumulator slots of the
 // group-averaged force / torque / force-torque matrices. Built once, no frames touched.
+// Identical molecules (a solvent's thousands of copies) share one MoleculePlan: its atom
+// indices count from the molecule's first atom, and each molecule only says which plan it
+// uses and where its atoms start. Memory stays small and the frame kernel walks a few
+// kilobytes of plan instead of kilobytes per molecule.
 #pragma once
 #include <cstddef>
 #include <vector>
@@ -35,6 +39,8 @@ struct VibrationalQuirks {
 };
 
 // One united-atom bead with its bonded-axes recipe (spec §8.3).
+// Atom indices in UABeadPlan, ResiduePlan and MoleculePlan are local: atom index minus the
+// molecule's first atom (MoleculeInstance::first_atom).
 struct UABeadPlan {
     std::vector<int> atoms;       // ascending
     std::vector<double> masses;   // of `atoms`
@@ -47,6 +53,7 @@ struct UABeadPlan {
     geom::WholeGroup ua_all;        // [X] + bonded_heavy + bonded_light (case 1 make-whole)
     std::vector<double> ua_all_masses;
     geom::WholeGroup bead_whole;    // the bead (non-customised axes)
+    bool operator==(const UABeadPlan&) const = default;
 };
 
 struct ResiduePlan {
@@ -59,16 +66,23 @@ struct ResiduePlan {
     std::vector<double> ua_masses;         // one per atom with m > 1.1 (§7.7)
     bool neighbour_bonds = false;          // §8.4 NB flag
     std::vector<UABeadPlan> ua_beads;      // this residue's UA bucket
+    bool operator==(const ResiduePlan&) const = default;
 };
 
 struct MoleculePlan {
-    int id = 0;
     std::vector<int> atoms;
     std::vector<double> masses;
     double mass = 0.0;
     geom::WholeGroup whole;
     std::vector<Level> levels;
     std::vector<ResiduePlan> residues;  // molecule-local order
+    bool operator==(const MoleculePlan&) const = default;
+};
+
+// One molecule of the system: the shared plan it follows and where its atoms start.
+struct MoleculeInstance {
+    int plan = 0;        // index into VibrationalPlan::shared
+    int first_atom = 0;  // global index of the plan's local atom 0
 };
 
 // Where one kind of matrix of one group is accumulated: index into VibrationalPartial::slots.
@@ -87,7 +101,11 @@ struct VibrationalGroupPlan {
 };
 
 struct VibrationalPlan {
-    std::vector<MoleculePlan> molecules;
+    std::vector<MoleculePlan> shared;        // distinct molecule plans (local atom indices)
+    std::vector<MoleculeInstance> molecules;  // one per Structure molecule, same order
+    [[nodiscard]] const MoleculePlan& plan_of(std::size_t molecule) const {
+        return shared[static_cast<std::size_t>(molecules[molecule].plan)];
+    }
     std::vector<VibrationalGroupPlan> groups;  // ascending id
     std::vector<std::size_t> slot_dims;        // matrix dimension of every slot
     double force_partitioning = 0.5;
