@@ -2,7 +2,11 @@
 // one first-atom offset per molecule) and keeps different ones apart.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include "io/formats.hpp"
 #include "plan/vibrational_plan.hpp"
+#include "shared_data.hpp"
 
 using namespace mcc;
 
@@ -84,4 +88,101 @@ TEST(VibrationalPlan, GroupsNameResiduesFromTheirOwnAtoms) {
     EXPECT_EQ(plan.groups[3].residue_names, (std::vector<std::string>{"SOL"}));
     EXPECT_EQ(plan.groups[4].residue_names, (std::vector<std::string>{"MOH"}));
     EXPECT_EQ(plan.groups[5].residue_names, (std::vector<std::string>{"SOL"}));
+}
+
+namespace {
+
+// Builds the plan with and without reusing the previous molecule's plan unbuilt and checks
+// both give the same shared plans and molecule placements.
+void expect_reuse_matches_full_build(const Topology& t, Grouping grouping, const std::string& what) {
+    const Structure s = build_structure(t, grouping);
+    for (const bool customised : {true, false}) {
+        Options o;
+        o.customised_axes = customised;
+        const VibrationalPlan reused = build_vibrational_plan(t, s, o);
+        const VibrationalPlan full = build_vibrational_plan(t, s, o, VibrationalPlanBuild{false});
+        ASSERT_EQ(reused.shared.size(), full.shared.size()) << what;
+        for (std::size_t k = 0; k < full.shared.size(); ++k) EXPECT_TRUE(reused.shared[k] == full.shared[k]) << what << " plan " << k;
+        ASSERT_EQ(reused.molecules.size(), full.molecules.size()) << what;
+        for (std::size_t m = 0; m < full.molecules.size(); ++m) {
+            EXPECT_EQ(reused.molecules[m].plan, full.molecules[m].plan) << what << " molecule " << m;
+            EXPECT_EQ(reused.molecules[m].first_atom, full.molecules[m].first_atom) << what << " molecule " << m;
+        }
+    }
+}
+
+// Two methanols alike in every atom, bond and resid, at residue indices 1 and 2: the literal
+// neighbour-bond flag (Q-8, which compares residue indices with molecule-local positions and
+// resids) is set for the first only, so they must not share a plan. Then waters that differ
+// only in a bond (the third has an H-H bond) or in a mass.
+Topology flag_and_bond_variants() {
+    Topology t;
+    t.source = "hand-made";
+    auto add_res = [&](const char* name, int resid) {
+        t.residues.push_back(Residue{name, resid, resid, "", {}});
+        return static_cast<int>(t.residues.size()) - 1;
+    };
+    auto add_atom = [&](const char* name, double mass, int res) {
+        t.atoms.push_back(Atom{name, name, "", 0, mass, 0.0, res});
+        return static_cast<int>(t.atoms.size()) - 1;
+    };
+    const int w = add_res("SOL", 1);
+    const int o0 = add_atom("OW", 15.999, w);
+    t.bonds.push_back({o0, add_atom("HW1", 1.008, w)});
+    t.bonds.push_back({o0, add_atom("HW2", 1.008, w)});
+    for (int k = 0; k < 2; ++k) {
+        const int r = add_res("MOH", 0);
+        const int c = add_atom("C", 12.011, r);
+        const int h = add_atom("H1", 1.008, r);
+        const int o = add_atom("O", 15.999, r);
+        const int ho = add_atom("HO", 1.008, r);
+        t.bonds.push_back({c, h});
+        t.bonds.push_back({c, o});
+        t.bonds.push_back({o, ho});
+    }
+    for (int k = 0; k < 4; ++k) {
+        const int r = add_res("SOL", 10 + k);
+        const int o = add_atom("OW", 15.999, r);
+        const int h1 = add_atom("HW1", k == 3 ? 1.05 : 1.008, r);
+        const int h2 = add_atom("HW2", 1.008, r);
+        t.bonds.push_back({o, h1});
+        t.bonds.push_back({o, h2});
+        if (k == 2) t.bonds.push_back({h1, h2});
+    }
+    t.finalize();
+    return t;
+}
+
+}  // namespace
+
+TEST(VibrationalPlan, ReusingThePreviousPlanMatchesBuildingEveryPlan) {
+    const Topology variants = flag_and_bond_variants();
+    const Structure s = build_structure(variants, Grouping::Each);
+    const VibrationalPlan plan = build_vibrational_plan(variants, s, Options{});
+    ASSERT_EQ(plan.molecules.size(), 7u);
+    EXPECT_TRUE(plan.plan_of(1).residues[0].neighbour_bonds);
+    EXPECT_FALSE(plan.plan_of(2).residues[0].neighbour_bonds);
+    EXPECT_NE(plan.molecules[1].plan, plan.molecules[2].plan);
+    EXPECT_EQ(plan.molecules[3].plan, plan.molecules[0].plan);
+    EXPECT_EQ(plan.molecules[4].plan, plan.molecules[0].plan);
+    EXPECT_NE(plan.molecules[5].plan, plan.molecules[0].plan);  // H-H bond
+    EXPECT_NE(plan.molecules[6].plan, plan.molecules[0].plan);  // other mass
+    EXPECT_NE(plan.molecules[6].plan, plan.molecules[5].plan);
+
+    for (const Grouping g : {Grouping::Molecules, Grouping::Each}) {
+        expect_reuse_matches_full_build(variants, g, "variants");
+        expect_reuse_matches_full_build(waters_and_methanol(), g, "waters and methanol");
+    }
+    const std::string example = std::string(MCC_SOURCE_DIR) + "/examples/example.tpr";
+    expect_reuse_matches_full_build(read_topology(example), Grouping::Molecules, example);
+}
+
+TEST(VibrationalPlan, ReusingThePreviousPlanMatchesOnTheSharedSystems) {
+    MCC_REQUIRE_SHARED_DATA(data);
+    for (const char* top : {"water/water.tpr", "methanol/methanol.tpr", "peptide/peptide.tpr", "dna/md_A4_dna.tpr",
+                            "peptide-amber/peptide.prmtop", "peptide-vacuum/vacuum.tpr"}) {
+        const std::string path = data + "/" + top;
+        ASSERT_TRUE(std::filesystem::exists(path)) << path;
+        expect_reuse_matches_full_build(read_topology(path), Grouping::Molecules, path);
+    }
 }

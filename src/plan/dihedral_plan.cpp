@@ -18,7 +18,7 @@ struct MoleculeDihedrals {
 class Discovery {
 public:
     Discovery(const Topology& top, const Structure& s, const ConformationalQuirks& q)
-        : top_(top), s_(s), q_(q), neighbours_(bonded_neighbours(top)) {
+        : top_(top), s_(s), q_(q), neighbours_(s.bonded) {
         if (!q_.index_range_atom_sets) {
             molecule_of_.assign(top.n_atoms(), -1);
             for (std::size_t m = 0; m < s.molecules.size(); ++m)
@@ -108,7 +108,7 @@ private:
     const Topology& top_;
     const Structure& s_;
     const ConformationalQuirks& q_;
-    std::vector<std::vector<int>> neighbours_;
+    const std::vector<std::vector<int>>& neighbours_;
     std::vector<int> molecule_of_;
 };
 

@@ -72,7 +72,8 @@ std::vector<std::vector<std::vector<int>>> build_ua_beads(
 
 Structure build_structure(const Topology& top, Grouping grouping) {
     Structure s;
-    const auto neighbours = bonded_neighbours(top);
+    s.bonded = bonded_neighbours(top);
+    const auto& neighbours = s.bonded;
     for (auto& atoms : fragments(top)) {
         Molecule m;
         m.atoms = std::move(atoms);

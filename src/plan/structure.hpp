@@ -36,6 +36,7 @@ struct Group {
 struct Structure {
     std::vector<Molecule> molecules;
     std::vector<Group> groups;  // ascending id
+    std::vector<std::vector<int>> bonded;  // bonded_neighbours(top), for the plans built on this
 };
 
 Structure build_structure(const Topology& top, Grouping grouping);

@@ -89,19 +89,80 @@ int find_shared(const VibrationalPlan& plan, const MoleculePlan& mp) {
     return -1;
 }
 
+// Whether molecule `cur` (first atom cur_first) would get exactly the plan of `prev` (first
+// atom prev_first), `prev_plan`, judged from everything the plan is built from: atom offsets,
+// masses, bonds (adjacency lists), residue atom lists, levels, united-atom beads and the
+// neighbour-bond flags. Plan fields derive only from these; a new input to the builder must
+// be compared here too (test_vibrational_plan compares this shortcut with full builds).
+bool same_plan_inputs(const Topology& top, const std::vector<std::vector<int>>& nbrs, const Molecule& prev,
+                      int prev_first, const Molecule& cur, int cur_first, const MoleculePlan& prev_plan) {
+    const int shift = cur_first - prev_first;
+    auto same_atom = [&](int p, int c) {
+        if (c - p != shift) return false;
+        const auto pi = static_cast<std::size_t>(p), ci = static_cast<std::size_t>(c);
+        if (!(top.atoms[pi].mass == top.atoms[ci].mass)) return false;
+        const auto& pn = nbrs[pi];
+        const auto& cn = nbrs[ci];
+        if (pn.size() != cn.size()) return false;
+        for (std::size_t k = 0; k < pn.size(); ++k)
+            if (cn[k] - pn[k] != shift) return false;
+        return true;
+    };
+    auto same_list = [&](const std::vector<int>& p, const std::vector<int>& c) {
+        if (p.size() != c.size()) return false;
+        for (std::size_t i = 0; i < p.size(); ++i)
+            if (!same_atom(p[i], c[i])) return false;
+        return true;
+    };
+    if (cur.levels != prev.levels || !same_list(prev.atoms, cur.atoms)) return false;
+    if (cur.residues.size() != prev.residues.size() || cur.ua_beads.size() != prev.ua_beads.size()) return false;
+    for (std::size_t r = 0; r < cur.residues.size(); ++r) {
+        const auto& c_atoms = top.residues[static_cast<std::size_t>(cur.residues[r])].atoms;
+        // a residue reaching outside its molecule: its outside atoms' bonds are not compared
+        for (int a : c_atoms)
+            if (!std::binary_search(cur.atoms.begin(), cur.atoms.end(), a)) return false;
+        if (!same_list(top.residues[static_cast<std::size_t>(prev.residues[r])].atoms, c_atoms)) return false;
+    }
+    for (std::size_t r = 0; r < cur.ua_beads.size(); ++r) {
+        if (cur.ua_beads[r].size() != prev.ua_beads[r].size()) return false;
+        for (std::size_t b = 0; b < cur.ua_beads[r].size(); ++b)
+            if (!same_list(prev.ua_beads[r][b], cur.ua_beads[r][b])) return false;
+    }
+    if (cur.has(Level::Residue))
+        for (std::size_t r = 0; r < cur.residues.size(); ++r)
+            if (neighbour_bond_flag(top, nbrs, cur.atoms, static_cast<int>(r)) != prev_plan.residues[r].neighbour_bonds)
+                return false;
+    return true;
+}
+
 }  // namespace
 
 VibrationalPlan build_vibrational_plan(const Topology& top, const Structure& s, const Options& o) {
+    return build_vibrational_plan(top, s, o, VibrationalPlanBuild{});
+}
+
+VibrationalPlan build_vibrational_plan(const Topology& top, const Structure& s, const Options& o,
+                                       const VibrationalPlanBuild& how) {
     VibrationalPlan plan;
     plan.force_partitioning = o.force_partitioning;
     plan.temperature = o.temperature;
     plan.customised_axes = o.customised_axes;
     plan.combined_forcetorque = o.combined_forcetorque;
     plan.quirks = VibrationalQuirks::codeentropy();
-    const auto nbrs = bonded_neighbours(top);
+    const auto& nbrs = s.bonded;
 
     for (std::size_t mi = 0; mi < s.molecules.size(); ++mi) {
         const Molecule& mol = s.molecules[mi];
+        const int first = mol.atoms.empty() ? 0 : *std::min_element(mol.atoms.begin(), mol.atoms.end());
+        // A run of identical molecules (a solvent block): reuse the previous plan unbuilt.
+        if (how.reuse_previous_unbuilt && mi > 0 && !mol.atoms.empty()) {
+            const MoleculeInstance& previous = plan.molecules.back();
+            if (same_plan_inputs(top, nbrs, s.molecules[mi - 1], previous.first_atom, mol, first,
+                                 plan.shared[static_cast<std::size_t>(previous.plan)])) {
+                plan.molecules.push_back({previous.plan, first});
+                continue;
+            }
+        }
         MoleculePlan mp;
         mp.atoms = mol.atoms;
         mp.masses = masses_of(top, mol.atoms);
@@ -164,7 +225,6 @@ VibrationalPlan build_vibrational_plan(const Topology& top, const Structure& s, 
             }
             mp.residues.push_back(std::move(rp));
         }
-        const int first = mol.atoms.empty() ? 0 : *std::min_element(mol.atoms.begin(), mol.atoms.end());
         localise(mp, first);
         int shared = find_shared(plan, mp);
         if (shared < 0) {

@@ -117,4 +117,14 @@ struct VibrationalPlan {
 
 VibrationalPlan build_vibrational_plan(const Topology& top, const Structure& s, const Options& o);
 
+// How the plan is built; the defaults are what the program uses.
+struct VibrationalPlanBuild {
+    // A molecule whose plan inputs equal the previous molecule's (offsets, masses, bonds,
+    // residues, beads, levels, neighbour-bond flags) takes its plan without building one.
+    // Off: every molecule's plan is built and compared (tests check both agree).
+    bool reuse_previous_unbuilt = true;
+};
+VibrationalPlan build_vibrational_plan(const Topology& top, const Structure& s, const Options& o,
+                                       const VibrationalPlanBuild& how);
+
 }  // namespace mcc

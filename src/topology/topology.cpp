@@ -36,6 +36,12 @@ void Topology::finalize() {
 
 std::vector<std::vector<int>> bonded_neighbours(const Topology& top) {
     std::vector<std::vector<int>> adj(top.atoms.size());
+    std::vector<std::size_t> degree(top.atoms.size(), 0);  // one allocation per atom, not per growth
+    for (const auto& b : top.bonds) {
+        ++degree[static_cast<std::size_t>(b[0])];
+        ++degree[static_cast<std::size_t>(b[1])];
+    }
+    for (std::size_t a = 0; a < adj.size(); ++a) adj[a].reserve(degree[a]);
     for (const auto& b : top.bonds) {
         adj[b[0]].push_back(b[1]);
         adj[b[1]].push_back(b[0]);
