@@ -51,10 +51,10 @@ const SymmetryModule& symmetry_module() {
     return *slot().module;
 }
 
-// The atomic number the RDKit module gives the atom (element, else atomic number, else the
-// name's first two or one letters), when our element table can tell: it lists the same symbols
-// as RDKit's periodic table. 0 when only RDKit's atomic weights could tell (the module then
-// matches the mass, or stops with its error).
+}  // namespace
+
+// Our element table lists the same symbols as RDKit's periodic table. (When it returns 0 the
+// module matches the mass, or stops with its error.)
 int atomic_number_as_module(const Atom& atom) {
     // The module capitalises the symbol and looks it up; every symbol has one or two letters.
     auto lookup = [](const std::string& sym) { return atomic_number_of(element_symbol(sym)); };
@@ -69,6 +69,8 @@ int atomic_number_as_module(const Atom& atom) {
         if (const int z = lookup(letters.substr(0, len)); z > 0) return z;
     return 0;
 }
+
+namespace {
 
 // Heavy elements whose bonds to hydrogens MDAnalysis' inference leaves single, up to this
 // many neighbours (the usual valence; N and O one more, as ammonium and hydronium ions):
@@ -156,6 +158,7 @@ SymmetryInfo module_molecule_symmetry(const Topology& top, const std::vector<int
 SymmetryInfo molecule_symmetry(const Topology& top, const std::vector<int>& atoms,
                                const std::vector<float>& positions) {
     if (auto small = small_molecule_symmetry(top, atoms)) return *small;
+    if (auto asymmetric = asymmetric_molecule_symmetry(top, atoms)) return *asymmetric;
     return module_molecule_symmetry(top, atoms, positions);
 }
 
