@@ -371,8 +371,9 @@ void accumulate_vibrational(const VibrationalPlan& plan, Frame& frame, std::size
         throw_data("the vibrational entropy needs a periodic box, but a frame has a zero box length");
     if (out.slots.size() != plan.slot_dims.size()) out.slots.resize(plan.slot_dims.size());
     FrameKernel kernel(plan, frame);
-    GroupFrameMeans gm;
+    GroupFrameMeans gm{std::move(out.frame_means), nullptr};
     gm.slots.resize(plan.slot_dims.size());
+    for (MatrixMean& m : gm.slots) m.count = 0;  // (their storage is reused)
     for (const VibrationalGroupPlan& g : plan.groups) {
         gm.direct = g.molecules.size() == 1 ? &out : nullptr;
         for (int m : g.molecules) {
@@ -390,11 +391,12 @@ void accumulate_vibrational(const VibrationalPlan& plan, Frame& frame, std::size
         MatrixMean& acc = out.slots[s];
         ++acc.count;
         if (acc.count == 1) {
-            acc.mean = std::move(gm.slots[s].mean);
+            acc.mean = gm.slots[s].mean;
             continue;
         }
         running_mean_step(acc.mean.data(), gm.slots[s].mean.data(), acc.mean.size(), static_cast<double>(acc.count));
     }
+    out.frame_means = std::move(gm.slots);
 }
 
 }  // namespace mcc

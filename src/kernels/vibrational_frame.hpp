@@ -19,6 +19,10 @@ struct MatrixMean {
 
 struct VibrationalPartial {
     std::vector<MatrixMean> slots;  // indexed like VibrationalPlan::slot_dims
+    // Scratch of accumulate_vibrational, not part of the result (never merged or sent): the
+    // means over a group's molecules within one frame, kept from frame to frame so that their
+    // matrices are not allocated and zeroed again for every frame.
+    std::vector<MatrixMean> frame_means;
     // Combines a later chunk into this one as the reference's chunk reducer does:
     // C <- C + (P - C) * n_P / (n_C + n_P). Associative up to rounding.
     void merge(const VibrationalPartial& later);

@@ -116,6 +116,10 @@ ChunkJob<FramePartial> frame_pass_job(const Plans& plans, const std::vector<std:
                                                                FramePartial& p) {
         Frame frame;
         std::vector<float> raw_positions;
+        // The vibrational kernel's per-frame matrices, kept by each worker thread from chunk
+        // to chunk (chunks are a few frames; reallocating them is what it would cost).
+        thread_local std::vector<MatrixMean> frame_means;
+        p.vibrational.frame_means = std::move(frame_means);
         for (std::size_t pos = chunk.begin; pos < chunk.end; ++pos) {
             {
                 StageClock c;
@@ -140,6 +144,7 @@ ChunkJob<FramePartial> frame_pass_job(const Plans& plans, const std::vector<std:
                 c.stop_into(p.times.neighbours);
             }
         }
+        frame_means = std::move(p.vibrational.frame_means);
     };
     job.merge = [&merge_seconds](FramePartial& into, FramePartial&& later) {
         const double start = wall_seconds();
