@@ -89,6 +89,12 @@ __attribute__((target_clones("avx2", "default"))) void running_mean_step(double*
     for (std::size_t i = 0; i < size; ++i) acc[i] = acc[i] + (x[i] - acc[i]) / n;
 }
 
+// acc[i] <- acc[i] + (x[i] - acc[i]) * w: the chunk reducer's step (AVX2 clone as above).
+__attribute__((target_clones("avx2", "default"))) void weighted_mean_step(double* acc, const double* x,
+                                                                           std::size_t size, double w) {
+    for (std::size_t i = 0; i < size; ++i) acc[i] = acc[i] + (x[i] - acc[i]) * w;
+}
+
 // m <- m + (v v^T - m) / k, element by element (running mean over a group's molecules).
 // AVX2 has no FMA, so the clone computes exactly the same products, differences and quotients.
 __attribute__((target_clones("avx2", "default"))) void outer_mean_step(double* m, const double* v,
@@ -347,11 +353,10 @@ void VibrationalPartial::merge(const VibrationalPartial& later) {
         if (p.count == 1) {
             // A one-frame chunk: the serial reducer's own step, so single-frame chunks give
             // bit-for-bit the reference's running mean (matters for rank-deficient matrices).
-            const double n = static_cast<double>(total);
-            for (std::size_t i = 0; i < c.mean.size(); ++i) c.mean[i] = c.mean[i] + (p.mean[i] - c.mean[i]) / n;
+            running_mean_step(c.mean.data(), p.mean.data(), c.mean.size(), static_cast<double>(total));
         } else {
-            const double w = static_cast<double>(p.count) / static_cast<double>(total);
-            for (std::size_t i = 0; i < c.mean.size(); ++i) c.mean[i] = c.mean[i] + (p.mean[i] - c.mean[i]) * w;
+            weighted_mean_step(c.mean.data(), p.mean.data(), c.mean.size(),
+                               static_cast<double>(p.count) / static_cast<double>(total));
         }
         c.count = total;
     }
