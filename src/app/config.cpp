@@ -20,78 +20,6 @@ namespace mcc {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-std::vector<std::string_view> names_of(auto const& array) { return {array.begin(), array.end()}; }
-
-}  // namespace
-
-const std::vector<OptionSpec>& option_specs() {
-    using K = OptionKind;
-    static const std::vector<OptionSpec> specs = {
-        {"top_traj_file", K::StringList, "(required)",
-         "topology file first, then zero or more trajectory files (chained in order)", {}},
-        {"force_file", K::OptionalString, "null", "separate trajectory holding the forces", {}},
-        {"file_format", K::OptionalString, "null",
-         "trajectory (and force file) format: TRR, XTC, GRO, PDB, NCDF, MDCRD, LAMMPSDUMP; "
-         "default: from the extension",
-         {}},
-        {"kcal_force_units", K::Bool, "false", "forces of force_file are in kcal; multiply by 4.184", {}},
-        {"selection_string", K::String, "all", "atom selection (MDAnalysis syntax)", {}},
-        {"start", K::Int, "0", "first frame index", {}},
-        {"end", K::Int, "-1", "stop frame index, exclusive; -1 = through the last frame", {}},
-        {"step", K::Int, "1", "frame stride (> 0)", {}},
-        {"bin_width", K::Int, "30", "dihedral histogram bin width in degrees (1..360)", {}},
-        {"temperature", K::Float, "298.0", "temperature in K (> 0)", {}},
-        {"verbose", K::Flag, "false", "extra diagnostics after the tables (worker count, angle-store memory)", {}},
-        {"output_file", K::String, "output_file.json",
-         "JSON result file; a bare name goes into a new job folder jobNNN/", {}},
-        {"force_partitioning", K::Float, "0.5", "force partitioning factor of the vibrational term", {}},
-        {"water_entropy", K::Bool, "true", "compute the water entropy terms", {}},
-        {"grouping", K::Choice, "molecules", "how molecules are grouped for averaging",
-         names_of(kGroupingNames)},
-        {"combined_forcetorque", K::Bool, "true",
-         "combined force-torque matrix for the highest level's vibrational entropy", {}},
-        {"customised_axes", K::Bool, "true", "bonded axes for united-atom forces and torques", {}},
-        {"search_type", K::Choice, "RAD", "neighbour search for the orientational term",
-         names_of(kSearchTypeNames)},
-        {"parallel_frames", K::Bool, "false", "CodeEntropy: Dask frame parallelism (no effect here)", {}},
-        {"use_dask", K::Bool, "false", "CodeEntropy: local Dask (no effect here)", {}},
-        {"dask_workers", K::OptionalInt, "null",
-         "CodeEntropy's Dask worker count; sets its frame-chunk size, which changes the "
-         "flexible-dihedral count (reproduced)",
-         {}},
-        {"dask_threads_per_worker", K::Int, "1", "CodeEntropy: threads per Dask worker (no effect here)", {}},
-        {"hpc", K::Bool, "false",
-         "CodeEntropy: SLURM Dask cluster; here only its effect on the chunk size "
-         "(hpc_nodes * hpc_processes workers)",
-         {}},
-        {"hpc_account", K::OptionalString, "null", "CodeEntropy: SLURM account (no effect here)", {}},
-        {"hpc_qos", K::OptionalString, "null", "CodeEntropy: SLURM QoS (no effect here)", {}},
-        {"hpc_constraint", K::OptionalString, "null", "CodeEntropy: SLURM constraint (no effect here)", {}},
-        {"hpc_queue", K::OptionalString, "null", "CodeEntropy: SLURM partition (no effect here)", {}},
-        {"hpc_cores", K::Int, "1", "CodeEntropy: cores per worker job (no effect here)", {}},
-        {"hpc_processes", K::Int, "1", "CodeEntropy: processes per worker job (worker count with hpc)", {}},
-        {"hpc_memory", K::String, "4GB", "CodeEntropy: memory per worker job (no effect here)", {}},
-        {"hpc_walltime", K::String, "01:00:00", "CodeEntropy: worker walltime (no effect here)", {}},
-        {"hpc_nodes", K::Int, "1", "CodeEntropy: worker jobs (worker count with hpc)", {}},
-        {"submit", K::Bool, "false", "CodeEntropy: submit a SLURM master job (not supported)", {}},
-        {"conda_path", K::OptionalString, "null", "CodeEntropy: conda path (no effect here)", {}},
-        {"conda_exec", K::OptionalString, "null", "CodeEntropy: conda executable (no effect here)", {}},
-        {"conda_env", K::OptionalString, "null", "CodeEntropy: conda environment (no effect here)", {}},
-        {"conventions", K::Choice, "codeentropy", "numerical conventions to follow",
-         names_of(kConventionsNames)},
-        {"threads", K::Int, "0", "worker threads; 0 = automatic (one per core, one for small systems)", {}},
-        {"quiet", K::Flag, "false", "print nothing but errors", {}},
-    };
-    return specs;
-}
-
-const OptionSpec* find_option(std::string_view name) {
-    for (const auto& s : option_specs())
-        if (s.name == name) return &s;
-    return nullptr;
-}
 
 namespace {
 
@@ -191,58 +119,6 @@ namespace {
 
 // --- assigning one option ----------------------------------------------------------------------
 
-using Field = std::variant<bool Options::*, long Options::*, int Options::*, double Options::*,
-                           std::string Options::*, std::optional<std::string> Options::*,
-                           std::optional<int> Options::*, std::vector<std::string> Options::*,
-                           Grouping Options::*, SearchType Options::*, Conventions Options::*>;
-
-Field field_of(std::string_view name) {
-    static const std::map<std::string_view, Field, std::less<>> fields = {
-        {"top_traj_file", &Options::top_traj_file},
-        {"force_file", &Options::force_file},
-        {"file_format", &Options::file_format},
-        {"kcal_force_units", &Options::kcal_force_units},
-        {"selection_string", &Options::selection_string},
-        {"start", &Options::start},
-        {"end", &Options::end},
-        {"step", &Options::step},
-        {"bin_width", &Options::bin_width},
-        {"temperature", &Options::temperature},
-        {"verbose", &Options::verbose},
-        {"output_file", &Options::output_file},
-        {"force_partitioning", &Options::force_partitioning},
-        {"water_entropy", &Options::water_entropy},
-        {"grouping", &Options::grouping},
-        {"combined_forcetorque", &Options::combined_forcetorque},
-        {"customised_axes", &Options::customised_axes},
-        {"search_type", &Options::search_type},
-        {"parallel_frames", &Options::parallel_frames},
-        {"use_dask", &Options::use_dask},
-        {"dask_workers", &Options::dask_workers},
-        {"dask_threads_per_worker", &Options::dask_threads_per_worker},
-        {"hpc", &Options::hpc},
-        {"hpc_account", &Options::hpc_account},
-        {"hpc_qos", &Options::hpc_qos},
-        {"hpc_constraint", &Options::hpc_constraint},
-        {"hpc_queue", &Options::hpc_queue},
-        {"hpc_cores", &Options::hpc_cores},
-        {"hpc_processes", &Options::hpc_processes},
-        {"hpc_memory", &Options::hpc_memory},
-        {"hpc_walltime", &Options::hpc_walltime},
-        {"hpc_nodes", &Options::hpc_nodes},
-        {"submit", &Options::submit},
-        {"conda_path", &Options::conda_path},
-        {"conda_exec", &Options::conda_exec},
-        {"conda_env", &Options::conda_env},
-        {"conventions", &Options::conventions},
-        {"threads", &Options::threads},
-        {"quiet", &Options::quiet},
-    };
-    const auto it = fields.find(name);
-    if (it == fields.end()) throw InternalError(fmt::format("option '{}' has no field", name));
-    return it->second;
-}
-
 bool is_path_option(std::string_view name) { return name == "top_traj_file" || name == "force_file"; }
 
 std::string resolve_path(const std::string& path, const fs::path& base) {
@@ -280,7 +156,6 @@ Enum parse_choice(const OptionSpec& spec, const std::string& text, std::string_v
 
 void assign(Options& options, const OptionSpec& spec, const GivenValue& given, std::string_view where,
             const fs::path& path_base) {
-    const Field field = field_of(spec.name);
     std::visit(
         [&](auto member) {
             using T = std::remove_reference_t<decltype(options.*member)>;
@@ -313,7 +188,7 @@ void assign(Options& options, const OptionSpec& spec, const GivenValue& given, s
                 options.*member = parse_choice<T>(spec, single_text(given, where), where);
             }
         },
-        field);
+        spec.member);
 }
 
 // --- YAML --------------------------------------------------------------------------------------

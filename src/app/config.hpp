@@ -10,34 +10,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/option_table.hpp"
 #include "core/options.hpp"
 
 namespace mcc {
-
-enum class OptionKind {
-    Bool,            // true/false, yes/no, t/f, y/n, 1/0, on/off (any case)
-    Flag,            // bool; bare flag on the command line (verbose)
-    Int,
-    OptionalInt,     // int or null
-    Float,
-    String,
-    OptionalString,  // string or null
-    StringList,      // one or more strings (a single YAML string is a one-element list)
-    Choice,          // one of OptionSpec::choices
-};
-
-struct OptionSpec {
-    std::string_view name;
-    OptionKind kind;
-    std::string_view default_text;  // as shown by --help and docs/usage.md
-    std::string_view help;
-    std::vector<std::string_view> choices;  // Choice only
-};
-
-// Every option: CodeEntropy 2.3's in its order, then mcc-entropy's own (conventions, threads,
-// quiet). This order is also the order of the JSON "args" and the run-configuration table.
-const std::vector<OptionSpec>& option_specs();
-const OptionSpec* find_option(std::string_view name);
 
 // The known option name closest to `name` when it is a plausible typo, else empty.
 std::string suggest_option(std::string_view name);

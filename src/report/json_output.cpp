@@ -12,11 +12,14 @@
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <type_traits>
+#include <variant>
 
 #include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "core/option_names.hpp"
+#include "core/option_table.hpp"
 
 namespace mcc {
 
@@ -29,8 +32,6 @@ double finite(double value, std::string_view what) {
         throw InternalError(fmt::format("non-finite value ({}) for {}; refusing to write it", value, what));
     return value;
 }
-
-OrderedJson optional_json(const std::optional<std::string>& v) { return v ? OrderedJson(*v) : OrderedJson(); }
 
 bool starts_with_group_total(const std::string& s) {
     static constexpr std::string_view prefix = "group total";
@@ -63,45 +64,25 @@ bool is_group_total(const std::string& level, const std::string& type) {
 
 OrderedJson options_json(const Options& o) {
     OrderedJson a = OrderedJson::object();
-    a["top_traj_file"] = o.top_traj_file;
-    a["force_file"] = optional_json(o.force_file);
-    a["file_format"] = optional_json(o.file_format);
-    a["kcal_force_units"] = o.kcal_force_units;
-    a["selection_string"] = o.selection_string;
-    a["start"] = o.start;
-    a["end"] = o.end;
-    a["step"] = o.step;
-    a["bin_width"] = o.bin_width;
-    a["temperature"] = finite(o.temperature, "temperature");
-    a["verbose"] = o.verbose;
-    a["output_file"] = o.output_file;
-    a["force_partitioning"] = finite(o.force_partitioning, "force_partitioning");
-    a["water_entropy"] = o.water_entropy;
-    a["grouping"] = name_of(o.grouping);
-    a["combined_forcetorque"] = o.combined_forcetorque;
-    a["customised_axes"] = o.customised_axes;
-    a["search_type"] = name_of(o.search_type);
-    a["parallel_frames"] = o.parallel_frames;
-    a["use_dask"] = o.use_dask;
-    a["dask_workers"] = o.dask_workers ? OrderedJson(*o.dask_workers) : OrderedJson();
-    a["dask_threads_per_worker"] = o.dask_threads_per_worker;
-    a["hpc"] = o.hpc;
-    a["hpc_account"] = optional_json(o.hpc_account);
-    a["hpc_qos"] = optional_json(o.hpc_qos);
-    a["hpc_constraint"] = optional_json(o.hpc_constraint);
-    a["hpc_queue"] = optional_json(o.hpc_queue);
-    a["hpc_cores"] = o.hpc_cores;
-    a["hpc_processes"] = o.hpc_processes;
-    a["hpc_memory"] = o.hpc_memory;
-    a["hpc_walltime"] = o.hpc_walltime;
-    a["hpc_nodes"] = o.hpc_nodes;
-    a["submit"] = o.submit;
-    a["conda_path"] = optional_json(o.conda_path);
-    a["conda_exec"] = optional_json(o.conda_exec);
-    a["conda_env"] = optional_json(o.conda_env);
-    a["conventions"] = name_of(o.conventions);
-    a["threads"] = o.threads;
-    a["quiet"] = o.quiet;
+    for (const OptionSpec& spec : option_specs()) {
+        const std::string key(spec.name);
+        std::visit(
+            [&](auto member) {
+                const auto& value = o.*member;
+                using T = std::remove_cvref_t<decltype(value)>;
+                if constexpr (std::is_same_v<T, double>) {
+                    a[key] = finite(value, key);
+                } else if constexpr (std::is_same_v<T, std::optional<std::string>> ||
+                                     std::is_same_v<T, std::optional<int>>) {
+                    a[key] = value ? OrderedJson(*value) : OrderedJson();
+                } else if constexpr (std::is_enum_v<T>) {
+                    a[key] = name_of(value);
+                } else {
+                    a[key] = value;
+                }
+            },
+            spec.member);
+    }
     return a;
 }
 
