@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <vector>
 
@@ -19,6 +20,12 @@
 
 namespace mcc {
 namespace {
+
+// v[i] for the int indices used throughout (atoms, bonds).
+template <typename V>
+decltype(auto) at(V& v, int i) {
+    return v[static_cast<std::size_t>(i)];
+}
 
 // RDKit 2022.09's periodic table (valence list, outer electrons) for the elements handled.
 struct ElementData {
@@ -42,20 +49,20 @@ struct MolGraph {
 
     [[nodiscard]] int valence(int a) const {
         int v = 0;
-        for (const auto& [n, b] : adjacent[static_cast<std::size_t>(a)]) v += order[static_cast<std::size_t>(b)];
+        for (const auto& [n, b] : at(adjacent, a)) v += at(order, b);
         return v;
     }
     // MDAnalysis _get_nb_unpaired_electrons: one entry per listed valence.
     [[nodiscard]] std::vector<int> unpaired(int a) const {
-        const int current = valence(a) - charge[static_cast<std::size_t>(a)];
+        const int current = valence(a) - at(charge, a);
         std::vector<int> nue;
-        for (int v : element_data(z[static_cast<std::size_t>(a)])->valences) nue.push_back(v - current);
+        for (int v : element_data(at(z, a))->valences) nue.push_back(v - current);
         return nue;
     }
-    [[nodiscard]] int degree(int a) const { return static_cast<int>(adjacent[static_cast<std::size_t>(a)].size()); }
+    [[nodiscard]] int degree(int a) const { return static_cast<int>(at(adjacent, a).size()); }
     [[nodiscard]] int hydrogens(int a) const {
         int h = 0;
-        for (const auto& [n, b] : adjacent[static_cast<std::size_t>(a)]) h += z[static_cast<std::size_t>(n)] == 1;
+        for (const auto& [n, b] : at(adjacent, a)) h += at(z, n) == 1;
         return h;
     }
 };
@@ -91,22 +98,22 @@ bool infer_bond_orders_and_charges(MolGraph& g) {
     for (int atom : heavy) {
         if (g.degree(atom) == 0) return false;
         auto nue = g.unpaired(atom);
-        if (nue.size() == 1 && nue[0] < 0) g.charge[static_cast<std::size_t>(atom)] = -nue[0];
+        if (nue.size() == 1 && nue[0] < 0) at(g.charge, atom) = -nue[0];
         if (nue.size() == 1 && nue[0] <= 0) continue;
         std::vector<int> neighbours;
-        for (const auto& [n, b] : g.adjacent[static_cast<std::size_t>(atom)]) neighbours.push_back(n);
+        for (const auto& [n, b] : at(g.adjacent, atom)) neighbours.push_back(n);
         stable_sort_descending(neighbours, [&](int a) { return g.unpaired(a)[0]; });
         for (int na : neighbours) {
             const int common = std::min(smallest_non_negative(nue), smallest_non_negative(g.unpaired(na)));
             if (common == 0) continue;
             if (common + 1 > 3) return false;
-            for (const auto& [n, b] : g.adjacent[static_cast<std::size_t>(atom)])
-                if (n == na) g.order[static_cast<std::size_t>(b)] = common + 1;
+            for (const auto& [n, b] : at(g.adjacent, atom))
+                if (n == na) at(g.order, b) = common + 1;
             nue = g.unpaired(atom);
             if (std::count(nue.begin(), nue.end(), 0) > 0) break;
         }
         nue = g.unpaired(atom);
-        if (std::count(nue.begin(), nue.end(), 0) == 0) g.charge[static_cast<std::size_t>(atom)] = -nue[0];
+        if (std::count(nue.begin(), nue.end(), 0) == 0) at(g.charge, atom) = -nue[0];
     }
     return true;
 }
@@ -128,7 +135,7 @@ bool ordinary_state(int z, int valence, int charge) {
 }
 
 // A terminal oxygen without hydrogens (bonded to one atom only).
-bool is_terminal_oxygen(const MolGraph& g, int a) { return g.z[static_cast<std::size_t>(a)] == 8 && g.degree(a) == 1; }
+bool is_terminal_oxygen(const MolGraph& g, int a) { return at(g.z, a) == 8 && g.degree(a) == 1; }
 
 // True when what MDAnalysis does after the inference and what RDKit's sanitisation does
 // provably leave charges and chain-bond orders as inferred, up to swapping terminal oxygens
@@ -146,11 +153,11 @@ bool is_terminal_oxygen(const MolGraph& g, int a) { return g.z[static_cast<std::
 bool inference_is_final(const MolGraph& g) {
     const int n = static_cast<int>(g.z.size());
     for (int a = 0; a < n; ++a) {
-        const int z = g.z[static_cast<std::size_t>(a)];
-        const int q = g.charge[static_cast<std::size_t>(a)];
+        const int z = at(g.z, a);
+        const int q = at(g.charge, a);
         if (!ordinary_state(z, g.valence(a), q)) return false;
         if (z == 1) {
-            if (g.degree(a) != 1 || g.z[static_cast<std::size_t>(g.adjacent[static_cast<std::size_t>(a)][0][0])] == 1 ||
+            if (g.degree(a) != 1 || at(g.z, at(g.adjacent, a)[0][0]) == 1 ||
                 q != 0)
                 return false;
             continue;
@@ -159,14 +166,14 @@ bool inference_is_final(const MolGraph& g) {
         if (z == 15 && g.hydrogens(a) > 0) return false;
         if (q >= 0) continue;
         if (q != -1 || !is_terminal_oxygen(g, a)) return false;
-        const auto [x, ax] = g.adjacent[static_cast<std::size_t>(a)][0];
-        const int zx = g.z[static_cast<std::size_t>(x)];
+        const auto [x, ax] = at(g.adjacent, a)[0];
+        const int zx = at(g.z, x);
         if (zx != 6 && zx != 15) return false;
-        if (g.order[static_cast<std::size_t>(ax)] != 1) return false;
-        if (g.charge[static_cast<std::size_t>(x)] != 0) continue;  // the rebuild pattern needs X neutral
-        for (const auto& [y, xy] : g.adjacent[static_cast<std::size_t>(x)]) {
-            if (y == a || g.order[static_cast<std::size_t>(xy)] < 2 || g.charge[static_cast<std::size_t>(y)] != 0) continue;
-            if (!is_terminal_oxygen(g, y) || g.order[static_cast<std::size_t>(xy)] != 2) return false;
+        if (at(g.order, ax) != 1) return false;
+        if (at(g.charge, x) != 0) continue;  // the rebuild pattern needs X neutral
+        for (const auto& [y, xy] : at(g.adjacent, x)) {
+            if (y == a || at(g.order, xy) < 2 || at(g.charge, y) != 0) continue;
+            if (!is_terminal_oxygen(g, y) || at(g.order, xy) != 2) return false;
         }
     }
     return true;
@@ -179,21 +186,21 @@ std::vector<char> ring_bonds(const MolGraph& g, const std::vector<char>& heavy) 
     std::vector<int> entry(n, -1), low(n, 0);
     int time = 0;
     for (int root = 0; root < n; ++root) {
-        if (!heavy[static_cast<std::size_t>(root)] || entry[static_cast<std::size_t>(root)] >= 0) continue;
+        if (!at(heavy, root) || at(entry, root) >= 0) continue;
         // iterative DFS: (atom, bond it was entered by, next adjacency position)
         std::vector<std::array<int, 3>> stack{{root, -1, 0}};
-        entry[static_cast<std::size_t>(root)] = low[static_cast<std::size_t>(root)] = time++;
+        at(entry, root) = at(low, root) = time++;
         while (!stack.empty()) {
             auto& [a, via, next] = stack.back();
-            const auto& adj = g.adjacent[static_cast<std::size_t>(a)];
+            const auto& adj = at(g.adjacent, a);
             if (next < static_cast<int>(adj.size())) {
-                const auto [b, bond] = adj[static_cast<std::size_t>(next++)];
-                if (!heavy[static_cast<std::size_t>(b)] || bond == via) continue;
-                if (entry[static_cast<std::size_t>(b)] < 0) {
-                    entry[static_cast<std::size_t>(b)] = low[static_cast<std::size_t>(b)] = time++;
+                const auto [b, bond] = at(adj, next++);
+                if (!at(heavy, b) || bond == via) continue;
+                if (at(entry, b) < 0) {
+                    at(entry, b) = at(low, b) = time++;
                     stack.push_back({b, bond, 0});
                 } else {
-                    low[static_cast<std::size_t>(a)] = std::min(low[static_cast<std::size_t>(a)], entry[static_cast<std::size_t>(b)]);
+                    at(low, a) = std::min(at(low, a), at(entry, b));
                 }
                 continue;
             }
@@ -201,9 +208,9 @@ std::vector<char> ring_bonds(const MolGraph& g, const std::vector<char>& heavy) 
             stack.pop_back();
             if (stack.empty()) break;
             const int parent = stack.back()[0];
-            low[static_cast<std::size_t>(parent)] = std::min(low[static_cast<std::size_t>(parent)], low[static_cast<std::size_t>(done)]);
-            if (low[static_cast<std::size_t>(done)] > entry[static_cast<std::size_t>(parent)])
-                in_ring[static_cast<std::size_t>(done_via)] = 0;  // a bridge
+            at(low, parent) = std::min(at(low, parent), at(low, done));
+            if (at(low, done) > at(entry, parent))
+                at(in_ring, done_via) = 0;  // a bridge
         }
     }
     return in_ring;
@@ -217,33 +224,39 @@ bool refinement_separates_every_atom(const MolGraph& g, const std::vector<char>&
     const int n = static_cast<int>(g.z.size());
     std::vector<int> atoms;
     for (int a = 0; a < n; ++a)
-        if (heavy[static_cast<std::size_t>(a)]) atoms.push_back(a);
+        if (at(heavy, a)) atoms.push_back(a);
     std::vector<int> colour(n, 0);
     using Signature = std::vector<int>;
+    // New colours: the ranks of the distinct signatures. Returns how many there are.
     auto recolour = [&](auto&& signature_of) {
-        std::map<Signature, int> ids;
         std::vector<Signature> signatures;
         for (int a : atoms) signatures.push_back(signature_of(a));
-        for (const auto& s : signatures) ids.emplace(s, 0);
-        int next = 0;
-        for (auto& [s, id] : ids) id = next++;
-        for (std::size_t i = 0; i < atoms.size(); ++i) colour[static_cast<std::size_t>(atoms[i])] = ids[signatures[i]];
-        return next;
+        std::vector<std::size_t> by_signature(atoms.size());
+        std::iota(by_signature.begin(), by_signature.end(), std::size_t{0});
+        std::sort(by_signature.begin(), by_signature.end(),
+                  [&](std::size_t x, std::size_t y) { return signatures[x] < signatures[y]; });
+        int classes = 0;
+        for (std::size_t k = 0; k < by_signature.size(); ++k) {
+            const std::size_t i = by_signature[k];
+            if (k > 0 && signatures[by_signature[k - 1]] != signatures[i]) ++classes;
+            at(colour, atoms[i]) = classes;
+        }
+        return atoms.empty() ? 0 : classes + 1;
     };
     int classes = recolour([&](int a) {
-        return Signature{g.z[static_cast<std::size_t>(a)], g.charge[static_cast<std::size_t>(a)]};
+        return Signature{at(g.z, a), at(g.charge, a)};
     });
     for (;;) {
         if (classes == static_cast<int>(atoms.size())) return true;
         const int before = classes;
         classes = recolour([&](int a) {
             std::vector<std::array<int, 2>> around;
-            for (const auto& [b, bond] : g.adjacent[static_cast<std::size_t>(a)])
-                if (heavy[static_cast<std::size_t>(b)])
-                    around.push_back({in_ring[static_cast<std::size_t>(bond)] ? 0 : g.order[static_cast<std::size_t>(bond)],
-                                      colour[static_cast<std::size_t>(b)]});
+            for (const auto& [b, bond] : at(g.adjacent, a))
+                if (at(heavy, b))
+                    around.push_back({at(in_ring, bond) ? 0 : at(g.order, bond),
+                                      at(colour, b)});
             std::sort(around.begin(), around.end());
-            Signature s{colour[static_cast<std::size_t>(a)]};
+            Signature s{at(colour, a)};
             for (const auto& [label, c] : around) {
                 s.push_back(label);
                 s.push_back(c);
@@ -261,7 +274,7 @@ std::optional<SymmetryInfo> asymmetric_molecule_symmetry(const Topology& top, co
     MolGraph g;
     int n_heavy = 0;
     for (int a : atoms) {
-        const Atom& atom = top.atoms[static_cast<std::size_t>(a)];
+        const Atom& atom = at(top.atoms, a);
         if (atom.mass < 0.1) return std::nullopt;  // virtual sites: the module converts without inference
         const int z = atomic_number_as_module(atom);
         if (!element_data(z)) return std::nullopt;
@@ -280,13 +293,13 @@ std::optional<SymmetryInfo> asymmetric_molecule_symmetry(const Topology& top, co
         const int i = local(b[0]), j = local(b[1]);
         if (i < 0 || j < 0) continue;
         if (i == j) return std::nullopt;
-        for (const auto& [k, bond] : g.adjacent[static_cast<std::size_t>(i)])
+        for (const auto& [k, bond] : at(g.adjacent, i))
             if (k == j) return std::nullopt;  // a repeated bond: RDKit refuses it
         const int bond = static_cast<int>(g.bonds.size());
         g.bonds.push_back({i, j});
         g.order.push_back(1);
-        g.adjacent[static_cast<std::size_t>(i)].push_back({j, bond});
-        g.adjacent[static_cast<std::size_t>(j)].push_back({i, bond});
+        at(g.adjacent, i).push_back({j, bond});
+        at(g.adjacent, j).push_back({i, bond});
     }
     if (!infer_bond_orders_and_charges(g) || !inference_is_final(g)) return std::nullopt;
 
