@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <mutex>
 #include <thread>
 
 #include "pass/executor.hpp"
@@ -43,7 +44,7 @@ ChunkJob<SumPartial> summing_job() {
             p.frames.push_back(static_cast<int>(i));
         }
     };
-    job.merge = [](SumPartial& a, SumPartial&& b) {
+    job.merge = [](SumPartial& a, const SumPartial& b) {
         a.sum += b.sum;
         a.frames.insert(a.frames.end(), b.frames.begin(), b.frames.end());
     };
@@ -51,6 +52,36 @@ ChunkJob<SumPartial> summing_job() {
 }
 
 }  // namespace
+
+// The summing job with recycling: spent partials are cleared and handed out again by make.
+struct RecyclingCounts {
+    std::mutex mutex;
+    std::vector<SumPartial> spare;
+    int fresh = 0, reused = 0, recycled = 0;
+};
+
+ChunkJob<SumPartial> recycling_summing_job(RecyclingCounts& counts) {
+    ChunkJob<SumPartial> job = summing_job();
+    job.make = [&counts] {
+        std::lock_guard lock(counts.mutex);
+        if (counts.spare.empty()) {
+            ++counts.fresh;
+            return SumPartial{};
+        }
+        SumPartial p = std::move(counts.spare.back());
+        counts.spare.pop_back();
+        ++counts.reused;
+        return p;
+    };
+    job.recycle = [&counts](SumPartial&& spent) {
+        spent.sum = 0;
+        spent.frames.clear();
+        std::lock_guard lock(counts.mutex);
+        ++counts.recycled;
+        counts.spare.push_back(std::move(spent));
+    };
+    return job;
+}
 
 TEST(Chunks, FixedByFrameCountOnly) {
     const auto c = make_frame_chunks(101);
@@ -117,4 +148,24 @@ TEST(Chunks, DefaultWorkerCountFollowsTheWork) {
     EXPECT_EQ(default_worker_count(64, 200, 33679), 64);  // large system: every core
     EXPECT_EQ(default_worker_count(0, 200, 33679), 1);    // unknown core count
     EXPECT_EQ(default_worker_count(8, 0, 1000), 1);       // nothing to do
+}
+
+TEST(Executor, RecycledPartialsGiveTheSameBits) {
+    CountingReader reader(301);
+    const auto chunks = make_frame_chunks(reader.n_frames());
+    const auto plain = run_chunk_job<SumPartial>(reader, chunks, 1, summing_job());
+    ASSERT_TRUE(plain.has_value());
+    for (int threads : {1, 2, 3}) {
+        RecyclingCounts counts;
+        const auto recycled = run_chunk_job<SumPartial>(reader, chunks, threads, recycling_summing_job(counts));
+        ASSERT_TRUE(recycled.has_value());
+        EXPECT_EQ(recycled->frames, plain->frames) << threads;
+        EXPECT_EQ(recycled->sum, plain->sum) << threads;
+        // every chunk but the first (which becomes the total) is merged and then recycled
+        EXPECT_EQ(counts.recycled, static_cast<int>(chunks.size()) - 1) << threads;
+        EXPECT_EQ(counts.fresh + counts.reused, static_cast<int>(chunks.size())) << threads;
+        // One worker takes the next partial only after the previous one was merged: from the
+        // third chunk on, each reuses a spent one (more workers may all run ahead of the merging).
+        if (threads == 1) EXPECT_EQ(counts.fresh, 2);
+    }
 }

@@ -364,3 +364,21 @@ TEST(VibEntropy, ZeroRowsAndColumnsAreFiltered) {
     EXPECT_EQ(filter_zero_rows_columns(m, 3, 1e-8), 2u);
     EXPECT_EQ(m, (std::vector<double>{1.0, 0.5, 0.5, 2.0}));
 }
+
+TEST(VibPartial, ClearedPartialMergesLikeAFreshOne) {
+    VibrationalPartial later;
+    later.slots = {{{1.0, 2.0, 3.0, 4.0}, 2}, {{}, 0}};
+    VibrationalPartial used;
+    used.slots = {{{9.0, 9.0, 9.0, 9.0}, 5}, {{7.0}, 1}};
+    used.clear();
+    ASSERT_EQ(used.slots.size(), 2u);
+    for (const auto& s : used.slots) {
+        EXPECT_EQ(s.count, 0);
+        EXPECT_TRUE(s.mean.empty());  // (storage kept: capacity only)
+    }
+    used.merge(later);
+    EXPECT_EQ(used.slots[0].mean, later.slots[0].mean);
+    EXPECT_EQ(used.slots[0].count, 2);
+    EXPECT_EQ(used.slots[1].count, 0);
+    EXPECT_TRUE(used.slots[1].mean.empty());
+}

@@ -220,6 +220,12 @@ std::vector<std::size_t> DihedralPartial::rows_by_position(std::size_t n_frames)
     return rows;
 }
 
+void DihedralPartial::clear() {
+    std::fill(histograms.begin(), histograms.end(), 0);
+    frame_positions.clear();
+    angles.clear();
+}
+
 DihedralPartial make_dihedral_partial(const DihedralPlan& plan) {
     DihedralPartial p;
     p.n_bins = plan.n_bins;

@@ -54,6 +54,8 @@ struct DihedralPartial {
 
     // Appends `later` (the next chunk in order): histograms add, angle rows append.
     void merge(const DihedralPartial& later);
+    // Back to the state make_dihedral_partial gives (no frames), keeping the storage.
+    void clear();
 
     [[nodiscard]] std::size_t n_frames() const { return frame_positions.size(); }
     // Row of each frame position 0..n_frames-1; DataError unless every position appears once.

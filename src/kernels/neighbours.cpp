@@ -29,6 +29,11 @@ void NeighbourPartial::merge(const NeighbourPartial& later) {
     }
 }
 
+void NeighbourPartial::clear() {
+    std::fill(totals.begin(), totals.end(), 0);
+    std::fill(samples.begin(), samples.end(), 0);
+}
+
 NeighbourPartial make_neighbour_partial(const NeighbourPlan& plan) {
     NeighbourPartial p;
     p.totals.assign(plan.group_ids.size(), 0);

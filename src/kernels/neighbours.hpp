@@ -16,6 +16,7 @@ struct NeighbourPartial {
     std::vector<long long> totals;
     std::vector<long long> samples;
     void merge(const NeighbourPartial& later);
+    void clear();  // back to make_neighbour_partial's zeros, keeping the storage
 };
 
 NeighbourPartial make_neighbour_partial(const NeighbourPlan& plan);

@@ -362,6 +362,13 @@ void VibrationalPartial::merge(const VibrationalPartial& later) {
     }
 }
 
+void VibrationalPartial::clear() {
+    for (MatrixMean& m : slots) {
+        m.mean.clear();
+        m.count = 0;
+    }
+}
+
 VibrationalPartial make_vibrational_partial(const VibrationalPlan& plan) {
     VibrationalPartial p;
     p.slots.resize(plan.slot_dims.size());

@@ -26,6 +26,9 @@ struct VibrationalPartial {
     // Combines a later chunk into this one as the reference's chunk reducer does:
     // C <- C + (P - C) * n_P / (n_C + n_P). Associative up to rounding.
     void merge(const VibrationalPartial& later);
+    // Back to the state make_vibrational_partial gives (no frames), keeping the matrices'
+    // storage for reuse by another chunk.
+    void clear();
 };
 
 VibrationalPartial make_vibrational_partial(const VibrationalPlan& plan);

@@ -5,6 +5,7 @@
 
 #include <future>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -104,13 +105,38 @@ struct FramePartial {
     PassTimes times;
 };
 
+// Spent chunk partials, cleared, for the next chunks: their matrices, histograms and angle
+// rows keep their storage. Workers take them, the merging (or sending) thread gives them back,
+// so a chunk no longer allocates its partial anew (many small matrices with grouping `each`)
+// and no thread frees what another allocated.
+struct PartialPool {
+    std::mutex mutex;
+    std::vector<FramePartial> spare;
+};
+
 ChunkJob<FramePartial> frame_pass_job(const Plans& plans, const std::vector<std::size_t>& frames,
                                       bool neighbours_after_make_whole, Progress& progress,
-                                      double& merge_seconds) {
+                                      double& merge_seconds, PartialPool& pool) {
     ChunkJob<FramePartial> job;
-    job.make = [&plans] {
+    job.make = [&plans, &pool] {
+        {
+            std::lock_guard lock(pool.mutex);
+            if (!pool.spare.empty()) {
+                FramePartial p = std::move(pool.spare.back());
+                pool.spare.pop_back();
+                return p;
+            }
+        }
         return FramePartial{make_dihedral_partial(plans.dihedrals), make_vibrational_partial(plans.vibrational),
                             make_neighbour_partial(plans.neighbours), {}};
+    };
+    job.recycle = [&pool](FramePartial&& spent) {
+        spent.dihedrals.clear();
+        spent.vibrational.clear();
+        spent.neighbours.clear();
+        spent.times = {};
+        std::lock_guard lock(pool.mutex);
+        pool.spare.push_back(std::move(spent));
     };
     job.work = [&plans, &frames, neighbours_after_make_whole](TrajectoryReader& reader, const FrameChunk& chunk,
                                                                FramePartial& p) {
@@ -146,7 +172,7 @@ ChunkJob<FramePartial> frame_pass_job(const Plans& plans, const std::vector<std:
         }
         frame_means = std::move(p.vibrational.frame_means);
     };
-    job.merge = [&merge_seconds](FramePartial& into, FramePartial&& later) {
+    job.merge = [&merge_seconds](FramePartial& into, const FramePartial& later) {
         const double start = wall_seconds();
         into.dihedrals.merge(later.dihedrals);
         into.vibrational.merge(later.vibrational);
@@ -239,7 +265,8 @@ RunResults run_analysis(const Options& o) {
     Progress progress(frames.size(), o.quiet || !MpiSession::is_root());
     const auto chunks = make_frame_chunks(frames.size());
     double merge_seconds = 0.0;
-    auto job = frame_pass_job(plans, frames, in.reference_in_memory, progress, merge_seconds);
+    PartialPool pool;
+    auto job = frame_pass_job(plans, frames, in.reference_in_memory, progress, merge_seconds, pool);
     job.on_workers_started = start_symmetry;
     const auto merged = run_chunk_job<FramePartial>(*in.reader, chunks,
                                                    worker_threads(o, frames.size(), in.topology.n_atoms()), job);

@@ -31,7 +31,10 @@ struct ChunkJob {
     // Processes the frames of one chunk with the worker's own reader.
     std::function<void(TrajectoryReader&, const FrameChunk&, Partial&)> work;
     // Folds `later` (the next chunk in order) into `into`.
-    std::function<void(Partial& into, Partial&& later)> merge;
+    std::function<void(Partial& into, const Partial& later)> merge;
+    // Optional: takes back a partial that has been merged (or, under MPI, sent), so that `make`
+    // can hand out its storage again instead of allocating it anew for every chunk.
+    std::function<void(Partial&& spent)> recycle;
     // Byte encoding for MPI (needed only when running under MPI).
     std::function<void(const Partial&, ByteWriter&)> pack;
     std::function<Partial(ByteReader&)> unpack;
@@ -125,8 +128,12 @@ std::optional<Partial> run_chunk_job(const TrajectoryReader& prototype, const st
     std::optional<Partial> total;
     std::size_t frames_done = 0;
     auto fold = [&](std::size_t k, Partial&& p) {
-        if (!total) total = std::move(p);
-        else job.merge(*total, std::move(p));
+        if (!total) {
+            total = std::move(p);
+        } else {
+            job.merge(*total, p);
+            if (job.recycle) job.recycle(std::move(p));
+        }
         frames_done += chunks[k].size();
         if (job.on_progress) job.on_progress(frames_done);
     };
@@ -142,6 +149,7 @@ std::optional<Partial> run_chunk_job(const TrajectoryReader& prototype, const st
                                               ByteWriter w;
                                               job.pack(p, w);
                                               MpiSession::send_bytes(0, w.bytes());
+                                              if (job.recycle) job.recycle(std::move(p));
                                           });
         MpiSession::flush_sends();
         return std::nullopt;
