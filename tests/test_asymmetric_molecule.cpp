@@ -15,41 +15,12 @@
 #include "plan/structure.hpp"
 #include "plan/symmetry.hpp"
 #include "shared_data.hpp"
+#include "symmetry_test_util.hpp"
 
 namespace {
 
-double mass_of(const std::string& e) {
-    if (e == "H") return 1.008;
-    if (e == "C") return 12.011;
-    if (e == "N") return 14.007;
-    if (e == "O") return 15.999;
-    if (e == "F") return 18.998;
-    if (e == "P") return 30.974;
-    if (e == "S") return 32.06;
-    if (e == "Cl") return 35.45;
-    return 50.0;
-}
-
-mcc::Topology topology_of(const std::vector<std::string>& elements, const std::vector<std::array<int, 2>>& bonds) {
-    mcc::Topology top;
-    top.residues.push_back({"MOL", 1, 1, "", {}});
-    for (std::size_t i = 0; i < elements.size(); ++i) {
-        mcc::Atom a;
-        a.element = elements[i];
-        a.name = elements[i] + std::to_string(i);
-        a.mass = mass_of(elements[i]);
-        top.atoms.push_back(a);
-    }
-    for (auto b : bonds) top.bonds.push_back({std::min(b[0], b[1]), std::max(b[0], b[1])});
-    top.finalize();
-    return top;
-}
-
-std::vector<int> all_atoms(const mcc::Topology& top) {
-    std::vector<int> atoms(top.n_atoms());
-    for (std::size_t i = 0; i < atoms.size(); ++i) atoms[i] = static_cast<int>(i);
-    return atoms;
-}
+using symmetry_test::all_atoms;
+using symmetry_test::topology_of;
 
 // Checks every molecule of a topology: where the RDKit-free path answers, the module agrees.
 // Returns how many it answered.

@@ -10,6 +10,7 @@
 #include "entropy/conformational.hpp"
 #include "kernels/dihedrals.hpp"
 #include "plan/dihedral_plan.hpp"
+#include "topology_builder.hpp"
 
 using namespace mcc;
 
@@ -17,25 +18,7 @@ namespace {
 
 constexpr double kTwoToOne = 5.292271495278918;  // -R(1/3 ln 1/3 + 2/3 ln 2/3)
 
-struct Builder {
-    Topology t;
-    int residue(const char* name) {
-        t.residues.push_back(Residue{name, static_cast<int>(t.residues.size()) + 1,
-                                     static_cast<int>(t.residues.size()) + 1, "", {}});
-        return static_cast<int>(t.residues.size()) - 1;
-    }
-    int atom(const char* name, double mass, int res) {
-        t.atoms.push_back(Atom{name, name, "", 0, mass, 0.0, res});
-        return static_cast<int>(t.atoms.size()) - 1;
-    }
-    void bond(int a, int b) { t.bonds.push_back({a, b}); }
-    void dihedral(int a, int b, int c, int d) { t.dihedrals.push_back({a, b, c, d}); }
-    Topology done() {
-        t.source = "hand-made";
-        t.finalize();
-        return t;
-    }
-};
+using Builder = TopologyBuilder;
 
 // A "butane": four heavy atoms C1-C2-C3-C4 in one residue, plus H on C1; dihedrals C1-C2-C3-C4
 // (heavy) and H-C1-C2-C3 (has a hydrogen: never a UA dihedral).

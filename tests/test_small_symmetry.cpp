@@ -10,9 +10,13 @@
 
 #include "orient_test_molecules.hpp"
 #include "plan/symmetry.hpp"
+#include "symmetry_test_util.hpp"
 #include "topology/topology.hpp"
 
 namespace {
+
+using symmetry_test::all_atoms;
+using symmetry_test::topology_of;
 
 struct SmallMolecule {
     std::string name;
@@ -20,36 +24,6 @@ struct SmallMolecule {
     std::vector<std::array<int, 2>> bonds;
     std::optional<int> expected_sigma;  // nullopt: the small path must decline
 };
-
-double mass_of(const std::string& e) {
-    if (e == "H") return 1.008;
-    if (e == "C") return 12.011;
-    if (e == "N") return 14.007;
-    if (e == "O") return 15.999;
-    if (e == "F") return 18.998;
-    if (e == "P") return 30.974;
-    if (e == "S") return 32.06;
-    if (e == "Cl") return 35.45;
-    if (e == "Na") return 22.99;
-    if (e == "MW") return 0.0;  // a TIP4P virtual site
-    return 50.0;
-}
-
-mcc::Topology topology_of(const std::vector<std::string>& elements,
-                          const std::vector<std::array<int, 2>>& bonds) {
-    mcc::Topology top;
-    top.residues.push_back({"MOL", 1, 1, "", {}});
-    for (std::size_t i = 0; i < elements.size(); ++i) {
-        mcc::Atom a;
-        if (elements[i] != "MW") a.element = elements[i];
-        a.name = elements[i] + std::to_string(i);
-        a.mass = mass_of(elements[i]);
-        top.atoms.push_back(a);
-    }
-    for (auto b : bonds) top.bonds.push_back({std::min(b[0], b[1]), std::max(b[0], b[1])});
-    top.finalize();
-    return top;
-}
 
 // Distinct, well separated positions (no stereo centres in these molecules; the handedness
 // of any tag would not change the answers compared here).
@@ -62,12 +36,6 @@ std::vector<float> positions_for(std::size_t n) {
         xyz.push_back(static_cast<float>(0.9 * std::cos(2.9 * t)));
     }
     return xyz;
-}
-
-std::vector<int> all_atoms(const mcc::Topology& top) {
-    std::vector<int> v(top.n_atoms());
-    for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<int>(i);
-    return v;
 }
 
 std::vector<std::array<int, 2>> star(int centre, std::vector<int> leaves) {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "plan/structure.hpp"
+#include "topology_builder.hpp"
 
 using namespace mcc;
 
@@ -8,34 +9,20 @@ namespace {
 
 // Two waters (O, H, H) and a methanol-like C-O pair with hydrogens, in three residues.
 Topology small_system() {
-    Topology t;
-    t.source = "hand-made";
-    auto add_res = [&](const char* name, int resid) {
-        t.residues.push_back(Residue{name, resid, resid, "", {}});
-        return static_cast<int>(t.residues.size()) - 1;
-    };
-    auto add_atom = [&](const char* name, double mass, int res) {
-        t.atoms.push_back(Atom{name, name, "", 0, mass, 0.0, res});
-        return static_cast<int>(t.atoms.size()) - 1;
-    };
+    TopologyBuilder b;
     for (int w = 0; w < 2; ++w) {
-        int r = add_res("SOL", w + 1);
-        int o = add_atom("OW", 15.999, r);
-        int h1 = add_atom("HW1", 1.008, r);
-        int h2 = add_atom("HW2", 1.008, r);
-        t.bonds.push_back({o, h1});
-        t.bonds.push_back({o, h2});
+        const int r = b.residue("SOL", w + 1);
+        const int o = b.atom("OW", 15.999, r);
+        b.bond(o, b.atom("HW1", 1.008, r));
+        b.bond(o, b.atom("HW2", 1.008, r));
     }
-    int r = add_res("MOH", 3);
-    int c = add_atom("C", 12.011, r);
-    int h1 = add_atom("H1", 1.008, r);
-    int o = add_atom("O", 15.999, r);
-    int ho = add_atom("HO", 1.008, r);
-    t.bonds.push_back({c, h1});
-    t.bonds.push_back({c, o});
-    t.bonds.push_back({o, ho});
-    t.finalize();
-    return t;
+    const int r = b.residue("MOH", 3);
+    const int c = b.atom("C", 12.011, r);
+    b.bond(c, b.atom("H1", 1.008, r));
+    const int o = b.atom("O", 15.999, r);
+    b.bond(c, o);
+    b.bond(o, b.atom("HO", 1.008, r));
+    return b.done();
 }
 
 }  // namespace

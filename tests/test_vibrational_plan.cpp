@@ -7,46 +7,33 @@
 #include "io/formats.hpp"
 #include "plan/vibrational_plan.hpp"
 #include "shared_data.hpp"
+#include "topology_builder.hpp"
 
 using namespace mcc;
 
 namespace {
 
-// Waters 0, 1 and 3 are identical; water 2 has another hydrogen mass (still light: same beads, same group); then a methanol-like
-// C-O pair with hydrogens; then water 5 again, after the methanol.
+// Waters 0, 1 and 3 are identical; water 2 has another hydrogen mass (still light: same beads,
+// same group); then a methanol-like C-O pair with hydrogens; then water 5 again.
 Topology waters_and_methanol() {
-    Topology t;
-    t.source = "hand-made";
-    auto add_res = [&](const char* name, int resid) {
-        t.residues.push_back(Residue{name, resid, resid, "", {}});
-        return static_cast<int>(t.residues.size()) - 1;
-    };
-    auto add_atom = [&](const char* name, double mass, int res) {
-        t.atoms.push_back(Atom{name, name, "", 0, mass, 0.0, res});
-        return static_cast<int>(t.atoms.size()) - 1;
-    };
+    TopologyBuilder b;
     auto add_water = [&](int resid, double h2_mass) {
-        const int r = add_res("SOL", resid);
-        const int o = add_atom("OW", 15.999, r);
-        const int h1 = add_atom("HW1", 1.008, r);
-        const int h2 = add_atom("HW2", h2_mass, r);
-        t.bonds.push_back({o, h1});
-        t.bonds.push_back({o, h2});
+        const int r = b.residue("SOL", resid);
+        const int o = b.atom("OW", 15.999, r);
+        b.bond(o, b.atom("HW1", 1.008, r));
+        b.bond(o, b.atom("HW2", h2_mass, r));
     };
     for (int w = 0; w < 2; ++w) add_water(w + 1, 1.008);
     add_water(3, 1.05);
     add_water(4, 1.008);
-    const int r = add_res("MOH", 5);
-    const int c = add_atom("C", 12.011, r);
-    const int h1 = add_atom("H1", 1.008, r);
-    const int o = add_atom("O", 15.999, r);
-    const int ho = add_atom("HO", 1.008, r);
-    t.bonds.push_back({c, h1});
-    t.bonds.push_back({c, o});
-    t.bonds.push_back({o, ho});
+    const int r = b.residue("MOH", 5);
+    const int c = b.atom("C", 12.011, r);
+    b.bond(c, b.atom("H1", 1.008, r));
+    const int o = b.atom("O", 15.999, r);
+    b.bond(c, o);
+    b.bond(o, b.atom("HO", 1.008, r));
     add_water(6, 1.008);
-    t.finalize();
-    return t;
+    return b.done();
 }
 
 }  // namespace
@@ -116,41 +103,29 @@ void expect_reuse_matches_full_build(const Topology& t, Grouping grouping, const
 // resids) is set for the first only, so they must not share a plan. Then waters that differ
 // only in a bond (the third has an H-H bond) or in a mass.
 Topology flag_and_bond_variants() {
-    Topology t;
-    t.source = "hand-made";
-    auto add_res = [&](const char* name, int resid) {
-        t.residues.push_back(Residue{name, resid, resid, "", {}});
-        return static_cast<int>(t.residues.size()) - 1;
-    };
-    auto add_atom = [&](const char* name, double mass, int res) {
-        t.atoms.push_back(Atom{name, name, "", 0, mass, 0.0, res});
-        return static_cast<int>(t.atoms.size()) - 1;
-    };
-    const int w = add_res("SOL", 1);
-    const int o0 = add_atom("OW", 15.999, w);
-    t.bonds.push_back({o0, add_atom("HW1", 1.008, w)});
-    t.bonds.push_back({o0, add_atom("HW2", 1.008, w)});
+    TopologyBuilder b;
+    const int w = b.residue("SOL", 1);
+    const int o0 = b.atom("OW", 15.999, w);
+    b.bond(o0, b.atom("HW1", 1.008, w));
+    b.bond(o0, b.atom("HW2", 1.008, w));
     for (int k = 0; k < 2; ++k) {
-        const int r = add_res("MOH", 0);
-        const int c = add_atom("C", 12.011, r);
-        const int h = add_atom("H1", 1.008, r);
-        const int o = add_atom("O", 15.999, r);
-        const int ho = add_atom("HO", 1.008, r);
-        t.bonds.push_back({c, h});
-        t.bonds.push_back({c, o});
-        t.bonds.push_back({o, ho});
+        const int r = b.residue("MOH", 0);
+        const int c = b.atom("C", 12.011, r);
+        b.bond(c, b.atom("H1", 1.008, r));
+        const int o = b.atom("O", 15.999, r);
+        b.bond(c, o);
+        b.bond(o, b.atom("HO", 1.008, r));
     }
     for (int k = 0; k < 4; ++k) {
-        const int r = add_res("SOL", 10 + k);
-        const int o = add_atom("OW", 15.999, r);
-        const int h1 = add_atom("HW1", k == 3 ? 1.05 : 1.008, r);
-        const int h2 = add_atom("HW2", 1.008, r);
-        t.bonds.push_back({o, h1});
-        t.bonds.push_back({o, h2});
-        if (k == 2) t.bonds.push_back({h1, h2});
+        const int r = b.residue("SOL", 10 + k);
+        const int o = b.atom("OW", 15.999, r);
+        const int h1 = b.atom("HW1", k == 3 ? 1.05 : 1.008, r);
+        const int h2 = b.atom("HW2", 1.008, r);
+        b.bond(o, h1);
+        b.bond(o, h2);
+        if (k == 2) b.bond(h1, h2);
     }
-    t.finalize();
-    return t;
+    return b.done();
 }
 
 }  // namespace

@@ -29,6 +29,7 @@
 #include "core/module_loader.hpp"
 #include "modules/standard_reactions.hpp"
 #include "modules/substructure_count.hpp"
+#include "plan/inference_helpers.hpp"
 
 namespace mcc {
 namespace {
@@ -57,30 +58,8 @@ std::vector<int> unpaired_electrons(const Atom* atom) {
     return nue;
 }
 
-int smallest_non_negative(const std::vector<int>& v) {
-    int best = 0;
-    bool found = false;
-    for (int x : v)
-        if (x >= 0 && (!found || x < best)) {
-            best = x;
-            found = true;
-        }
-    return found ? best : 0;
-}
-
 bool any_zero(const std::vector<int>& v) {
     return std::any_of(v.begin(), v.end(), [](int x) { return x == 0; });
-}
-
-// Python's sorted(items, reverse=True, key=k): stable, descending.
-template <typename T, typename Key>
-void stable_sort_descending(std::vector<T>& items, Key key) {
-    std::vector<std::pair<int, T>> keyed;
-    keyed.reserve(items.size());
-    for (const T& it : items) keyed.emplace_back(key(it), it);
-    std::stable_sort(keyed.begin(), keyed.end(),
-                     [](const auto& a, const auto& b) { return a.first > b.first; });
-    for (std::size_t i = 0; i < items.size(); ++i) items[i] = keyed[i].second;
 }
 
 void infer_bond_orders_and_charges(RWMol& mol) {

@@ -16,6 +16,7 @@
 #include <optional>
 #include <vector>
 
+#include "plan/inference_helpers.hpp"
 #include "plan/symmetry.hpp"
 
 namespace mcc {
@@ -66,26 +67,6 @@ struct MolGraph {
         return h;
     }
 };
-
-int smallest_non_negative(const std::vector<int>& v) {
-    int best = 0;
-    bool found = false;
-    for (int x : v)
-        if (x >= 0 && (!found || x < best)) {
-            best = x;
-            found = true;
-        }
-    return found ? best : 0;
-}
-
-// Python's sorted(items, reverse=True, key=k): stable, descending.
-template <typename Key>
-void stable_sort_descending(std::vector<int>& items, Key key) {
-    std::vector<std::pair<int, int>> keyed;
-    for (int it : items) keyed.emplace_back(key(it), it);
-    std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-    for (std::size_t i = 0; i < items.size(); ++i) items[i] = keyed[i].second;
-}
 
 // MDAnalysis' _infer_bo_and_charges, as the RDKit module runs it (modules/symmetry_rdkit.cpp),
 // on the plain graph. False where that would raise (a bond order above 3) or meet an atom
