@@ -44,8 +44,7 @@ const ElementData* element_data(int z) {
 // the order of the topology's bond list (which fixes every atom's neighbour order).
 struct MolGraph {
     std::vector<int> z, charge;
-    std::vector<std::array<int, 2>> bonds;
-    std::vector<int> order;                                // bond orders
+    std::vector<int> order;                                // per bond: its order
     std::vector<std::vector<std::array<int, 2>>> adjacent;  // per atom: (neighbour, bond)
 
     [[nodiscard]] int valence(int a) const {
@@ -163,7 +162,7 @@ bool inference_is_final(const MolGraph& g) {
 // Bonds of the heavy-atom graph that lie on a cycle (not bridges).
 std::vector<char> ring_bonds(const MolGraph& g, const std::vector<char>& heavy) {
     const int n = static_cast<int>(g.z.size());
-    std::vector<char> in_ring(g.bonds.size(), 1);
+    std::vector<char> in_ring(g.order.size(), 1);
     std::vector<int> entry(n, -1), low(n, 0);
     int time = 0;
     for (int root = 0; root < n; ++root) {
@@ -276,8 +275,7 @@ std::optional<SymmetryInfo> asymmetric_molecule_symmetry(const Topology& top, co
         if (i == j) return std::nullopt;
         for (const auto& [k, bond] : at(g.adjacent, i))
             if (k == j) return std::nullopt;  // a repeated bond: RDKit refuses it
-        const int bond = static_cast<int>(g.bonds.size());
-        g.bonds.push_back({i, j});
+        const int bond = static_cast<int>(g.order.size());
         g.order.push_back(1);
         at(g.adjacent, i).push_back({j, bond});
         at(g.adjacent, j).push_back({i, bond});
