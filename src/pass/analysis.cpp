@@ -143,7 +143,9 @@ ChunkJob<FramePartial> frame_pass_job(const Plans& plans, const std::vector<std:
         Frame frame;
         std::vector<float> raw_positions;
         // The vibrational kernel's per-frame matrices, kept by each worker thread from chunk
-        // to chunk (chunks are a few frames; reallocating them is what it would cost).
+        // to chunk (chunks are a few frames; reallocating them is what it would cost). Not left
+        // to the partial pool: workers that run ahead of the merging get fresh partials, and
+        // relying on recycling alone measured 2-3% slower (peptide/nowater, 2 threads).
         thread_local std::vector<MatrixMean> frame_means;
         p.vibrational.frame_means = std::move(frame_means);
         for (std::size_t pos = chunk.begin; pos < chunk.end; ++pos) {
