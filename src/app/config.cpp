@@ -20,7 +20,6 @@ namespace mcc {
 
 namespace fs = std::filesystem;
 
-
 namespace {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {

@@ -58,10 +58,6 @@ std::vector<int> unpaired_electrons(const Atom* atom) {
     return nue;
 }
 
-bool any_zero(const std::vector<int>& v) {
-    return std::any_of(v.begin(), v.end(), [](int x) { return x == 0; });
-}
-
 void infer_bond_orders_and_charges(RWMol& mol) {
     static const std::map<int, int> monatomic_cation_charges = {
         {3, 1}, {11, 1}, {19, 1}, {37, 1}, {47, 1}, {55, 1}, {12, 2}, {20, 2},

@@ -90,10 +90,10 @@ bool infer_bond_orders_and_charges(MolGraph& g) {
             for (const auto& [n, b] : at(g.adjacent, atom))
                 if (n == na) at(g.order, b) = common + 1;
             nue = g.unpaired(atom);
-            if (std::count(nue.begin(), nue.end(), 0) > 0) break;
+            if (any_zero(nue)) break;
         }
         nue = g.unpaired(atom);
-        if (std::count(nue.begin(), nue.end(), 0) == 0) at(g.charge, atom) = -nue[0];
+        if (!any_zero(nue)) at(g.charge, atom) = -nue[0];
     }
     return true;
 }

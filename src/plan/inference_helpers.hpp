@@ -20,6 +20,11 @@ inline int smallest_non_negative(const std::vector<int>& v) {
     return found ? best : 0;
 }
 
+// 0 in nue (the atom can be left as it is)
+inline bool any_zero(const std::vector<int>& v) {
+    return std::any_of(v.begin(), v.end(), [](int x) { return x == 0; });
+}
+
 // Python's sorted(items, reverse=True, key=k): stable, descending.
 template <typename T, typename Key>
 void stable_sort_descending(std::vector<T>& items, Key key) {
