@@ -290,6 +290,31 @@ TEST(ConfPipeline, AngleStoreIsAddressedByFramePosition) {
     EXPECT_EQ(back.angles, late.angles);
 }
 
+// The merged store grows once to the expected rows, then chunks append without reallocating;
+// the result is the same as without the hint.
+TEST(ConfPipeline, MergedAngleStoreGrowsOnce) {
+    const std::vector<double> a = {65, 185, 65, 305, 185, 65, 65}, b = {185, 185, 65, 65, 305, 305, 185};
+    TwoButanes sys(a, b);
+    DihedralPartial total = make_dihedral_partial(sys.plan, a.size());
+    accumulate_dihedrals(sys.plan, sys.frames[0], 0, total);
+    const double* store = nullptr;
+    for (std::size_t f = 1; f < a.size(); ++f) {
+        DihedralPartial part = make_dihedral_partial(sys.plan, a.size());
+        accumulate_dihedrals(sys.plan, sys.frames[f], f, part);
+        total.merge(part);
+        if (f == 1) {
+            EXPECT_EQ(total.angles.capacity(), a.size() * total.n_instances);
+            store = total.angles.data();
+        }
+        EXPECT_EQ(total.angles.data(), store) << "reallocated at frame " << f;
+    }
+    EXPECT_EQ(total.n_frames(), a.size());
+    const auto with_hint = finish_conformational(sys.plan, total, a.size());
+    const auto without = sys.run(1);
+    EXPECT_EQ(with_hint.ua_entropy, without.ua_entropy);
+    EXPECT_EQ(with_hint.flexible.ua(0, 0), without.flexible.ua(0, 0));
+}
+
 TEST(ConfPipeline, ResidueLevelListQuirks) {
     // Groups {0: [P0, P1]} and {2: [Q]}: G = 2, so group 2 reads group 0's residue states (Q-C1)
     // and its flexible count lies beyond the reference's list (Q-C2: the reference fails).

@@ -1,6 +1,8 @@
 // The executor merges chunk partials in chunk order whatever the worker count.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <mutex>
 #include <thread>
@@ -165,7 +167,58 @@ TEST(Executor, RecycledPartialsGiveTheSameBits) {
         EXPECT_EQ(counts.recycled, static_cast<int>(chunks.size()) - 1) << threads;
         EXPECT_EQ(counts.fresh + counts.reused, static_cast<int>(chunks.size())) << threads;
         // One worker takes the next partial only after the previous one was merged: from the
-        // third chunk on, each reuses a spent one (more workers may all run ahead of the merging).
+        // third chunk on, each reuses a spent one. More workers run ahead of the merging by at
+        // most max_chunks_ahead chunks, and the total is one more partial.
         if (threads == 1) EXPECT_EQ(counts.fresh, 2);
+        EXPECT_LE(counts.fresh, static_cast<int>(max_chunks_ahead(threads)) + 1) << threads;
+    }
+}
+
+// Workers that outpace the merging wait for it: the partials alive at once stay bounded by the
+// worker count (here the merge is slow and the chunks are many), and the result is unchanged.
+TEST(Executor, WorkersStayBoundedAheadOfASlowMerge) {
+    CountingReader reader(2000);
+    const auto chunks = make_frame_chunks(reader.n_frames());
+    ASSERT_GE(chunks.size(), 60u);
+    const auto plain = run_chunk_job<SumPartial>(reader, chunks, 1, summing_job());
+    for (int threads : {2, 3}) {
+        std::mutex mutex;
+        int alive = 0, most_alive = 0;
+        auto job = summing_job();
+        job.make = [&] {
+            std::lock_guard lock(mutex);
+            most_alive = std::max(most_alive, ++alive);
+            return SumPartial{};
+        };
+        auto merge = job.merge;
+        job.merge = [&, merge](SumPartial& into, const SumPartial& later) {
+            std::this_thread::sleep_for(std::chrono::microseconds(300));
+            merge(into, later);
+        };
+        job.recycle = [&](SumPartial&&) {
+            std::lock_guard lock(mutex);
+            --alive;
+        };
+        const auto total = run_chunk_job<SumPartial>(reader, chunks, threads, job);
+        ASSERT_TRUE(total.has_value());
+        EXPECT_EQ(total->sum, plain->sum) << threads;
+        // the total, the partial being merged, and the 2 per worker taken ahead of it
+        EXPECT_EQ(max_chunks_ahead(threads), 2u * threads);
+        EXPECT_LE(most_alive, 2 * threads + 2) << threads;
+        EXPECT_GE(most_alive, 2) << threads;
+    }
+}
+
+// An error while merging stops the workers and reaches the caller (no thread is left running).
+TEST(Executor, MergeErrorPropagates) {
+    CountingReader reader(300);
+    for (int threads : {1, 2, 3}) {
+        auto job = summing_job();
+        int merges = 0;
+        job.merge = [&merges](SumPartial&, const SumPartial&) {
+            if (++merges == 5) throw DataError("merge failed");
+        };
+        EXPECT_THROW(run_chunk_job<SumPartial>(reader, make_frame_chunks(300), threads, job), DataError) << threads;
+        EXPECT_EQ(merges, 5) << threads;
     }
 }

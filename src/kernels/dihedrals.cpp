@@ -1,5 +1,7 @@
 #include "kernels/dihedrals.hpp"
 
+#include <algorithm>
+
 #include <cfloat>
 #include <cmath>
 #include <numbers>
@@ -199,6 +201,12 @@ void DihedralPartial::merge(const DihedralPartial& later) {
         later.n_instances != n_instances)
         throw InternalError("merging dihedral partials of different plans");
     for (std::size_t i = 0; i < histograms.size(); ++i) histograms[i] += later.histograms[i];
+    const std::size_t rows = frame_positions.size() + later.frame_positions.size();
+    if (frame_positions.capacity() < rows) {
+        const std::size_t room = std::max(rows, expected_rows);
+        frame_positions.reserve(room);
+        angles.reserve(room * n_instances);
+    }
     frame_positions.insert(frame_positions.end(), later.frame_positions.begin(),
                            later.frame_positions.end());
     angles.insert(angles.end(), later.angles.begin(), later.angles.end());
@@ -226,8 +234,9 @@ void DihedralPartial::clear() {
     angles.clear();
 }
 
-DihedralPartial make_dihedral_partial(const DihedralPlan& plan) {
+DihedralPartial make_dihedral_partial(const DihedralPlan& plan, std::size_t expected_rows) {
     DihedralPartial p;
+    p.expected_rows = expected_rows;
     p.n_bins = plan.n_bins;
     p.n_instances = plan.n_instances();
     p.histograms.assign(plan.n_slots * static_cast<std::size_t>(plan.n_bins), 0);

@@ -51,6 +51,10 @@ struct DihedralPartial {
     std::vector<std::size_t> frame_positions;  // positions of the stored rows, in append order
     std::vector<double> angles;              // rows of n_instances angles (degrees, [0, 360])
     std::vector<float> scratch;              // per-worker wrapped positions (never merged)
+    // Rows the merged store will end with (the pass's frame count), or 0 when unknown: the
+    // first merge that must grow the store makes room for all of them at once, instead of
+    // reallocating and copying it again and again while the chunks arrive.
+    std::size_t expected_rows = 0;
 
     // Appends `later` (the next chunk in order): histograms add, angle rows append.
     void merge(const DihedralPartial& later);
@@ -66,7 +70,7 @@ struct DihedralPartial {
     }
 };
 
-DihedralPartial make_dihedral_partial(const DihedralPlan& plan);
+DihedralPartial make_dihedral_partial(const DihedralPlan& plan, std::size_t expected_rows = 0);
 
 // Byte encoding of a partial for MPI (the scratch buffer is not sent).
 void pack_dihedral_partial(const DihedralPartial& p, ByteWriter& out);

@@ -113,7 +113,7 @@ void add_outer(GroupFrameMeans& gm, int slot, const std::vector<double>& flat) {
     long& c = mean.count;
     ++c;
     if (c == 1) {
-        m.resize(n * n);
+        m.resize(n * n);  // (a no-op for recycled storage: every entry is written below)
         for (std::size_t i = 0; i < n; ++i)
             for (std::size_t j = 0; j < n; ++j) m[i * n + j] = flat[i] * flat[j];
         return;
@@ -363,10 +363,9 @@ void VibrationalPartial::merge(const VibrationalPartial& later) {
 }
 
 void VibrationalPartial::clear() {
-    for (MatrixMean& m : slots) {
-        m.mean.clear();
-        m.count = 0;
-    }
+    // The means keep their size: the next chunk's first frame overwrites every entry, where
+    // emptying them would make it zero-fill them first.
+    for (MatrixMean& m : slots) m.count = 0;
 }
 
 VibrationalPartial make_vibrational_partial(const VibrationalPlan& plan) {

@@ -13,8 +13,10 @@ namespace mcc {
 
 // Running mean of one matrix slot over the frames in which it occurred.
 struct MatrixMean {
-    std::vector<double> mean;  // dim x dim, row-major; empty until the first frame
-    long count = 0;            // frames that contributed
+    // dim x dim, row-major; empty until the first frame. Meaningful only while count > 0: a
+    // cleared partial keeps the values of its previous chunk as storage for the next.
+    std::vector<double> mean;
+    long count = 0;  // frames that contributed
 };
 
 struct VibrationalPartial {

@@ -118,7 +118,7 @@ ChunkJob<FramePartial> frame_pass_job(const Plans& plans, const std::vector<std:
                                       bool neighbours_after_make_whole, Progress& progress,
                                       double& merge_seconds, PartialPool& pool) {
     ChunkJob<FramePartial> job;
-    job.make = [&plans, &pool] {
+    job.make = [&plans, &frames, &pool] {
         {
             std::lock_guard lock(pool.mutex);
             if (!pool.spare.empty()) {
@@ -127,7 +127,8 @@ ChunkJob<FramePartial> frame_pass_job(const Plans& plans, const std::vector<std:
                 return p;
             }
         }
-        return FramePartial{make_dihedral_partial(plans.dihedrals), make_vibrational_partial(plans.vibrational),
+        return FramePartial{make_dihedral_partial(plans.dihedrals, frames.size()),
+                            make_vibrational_partial(plans.vibrational),
                             make_neighbour_partial(plans.neighbours), {}};
     };
     job.recycle = [&pool](FramePartial&& spent) {

@@ -6,9 +6,10 @@ namespace mcc {
 
 void pack_vibrational_partial(const VibrationalPartial& p, ByteWriter& w) {
     w.put(static_cast<std::uint64_t>(p.slots.size()));
+    static const std::vector<double> no_frames;
     for (const MatrixMean& m : p.slots) {
         w.put(m.count);
-        w.put(m.mean);
+        w.put(m.count > 0 ? m.mean : no_frames);  // a cleared slot's storage is not data
     }
 }
 
