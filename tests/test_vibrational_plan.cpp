@@ -161,3 +161,54 @@ TEST(VibrationalPlan, ReusingThePreviousPlanMatchesOnTheSharedSystems) {
         expect_reuse_matches_full_build(read_topology(path), Grouping::Molecules, path);
     }
 }
+
+// The top level's separate force and torque matrices exist only when the combined
+// force-torque matrix does not replace them; lower levels always have both.
+TEST(VibrationalPlan, TopLevelMatricesFollowCombinedForceTorque) {
+    TopologyBuilder b;
+    const int m = b.residue("MOH", 1);  // two heavy atoms, one residue: united atom, residue
+    const int c1 = b.atom("C", 12.011, m);
+    const int o1 = b.atom("O", 15.999, m);
+    b.bond(c1, o1);
+    b.bond(o1, b.atom("HO", 1.008, m));
+    int previous = -1;
+    for (int r = 0; r < 2; ++r) {  // a two-residue chain: united atom, residue, polymer
+        const int res = b.residue("ALA", 2 + r);
+        const int n = b.atom("N", 14.007, res);
+        const int ca = b.atom("CA", 12.011, res);
+        const int c = b.atom("C", 12.011, res);
+        b.bond(n, ca);
+        b.bond(ca, c);
+        if (previous >= 0) b.bond(previous, n);
+        previous = c;
+    }
+    const Topology t = b.done();
+    const Structure s = build_structure(t, Grouping::Molecules);
+    for (bool combined : {true, false}) {
+        Options o;
+        o.combined_forcetorque = combined;
+        const VibrationalPlan plan = build_vibrational_plan(t, s, o);
+        ASSERT_EQ(plan.groups.size(), 2u);
+        const GroupSlots& methanol = plan.groups[0].slots;
+        const GroupSlots& chain = plan.groups[1].slots;
+        EXPECT_EQ(methanol.ua_force.size(), 1u);
+        EXPECT_EQ(methanol.ft_res >= 0, combined);
+        EXPECT_EQ(methanol.res_force >= 0, !combined);
+        EXPECT_EQ(methanol.res_torque >= 0, !combined);
+        EXPECT_EQ(methanol.poly_force, -1);
+        EXPECT_EQ(methanol.ft_poly, -1);
+        EXPECT_EQ(chain.ua_force.size(), 2u);
+        EXPECT_GE(chain.res_force, 0);  // below the top: always separate
+        EXPECT_GE(chain.res_torque, 0);
+        EXPECT_EQ(chain.ft_res, -1);
+        EXPECT_EQ(chain.ft_poly >= 0, combined);
+        EXPECT_EQ(chain.poly_force >= 0, !combined);
+        EXPECT_EQ(chain.poly_torque >= 0, !combined);
+        if (combined) {
+            EXPECT_EQ(plan.slot_dims[static_cast<std::size_t>(methanol.ft_res)], 6u);
+            EXPECT_EQ(plan.slot_dims[static_cast<std::size_t>(chain.ft_poly)], 6u);
+        }
+        // ua (1 + 2 residues) x 2, plus residue 2 (chain), plus the top: 1 + 1 or 2 + 2
+        EXPECT_EQ(plan.slot_dims.size(), combined ? 10u : 12u);
+    }
+}

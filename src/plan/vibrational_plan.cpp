@@ -271,14 +271,20 @@ VibrationalPlan build_vibrational_plan(const Topology& top, const Structure& s, 
         const bool combined = o.combined_forcetorque;
         if (std::find(rep.levels.begin(), rep.levels.end(), Level::Residue) != rep.levels.end()) {
             const std::size_t dim = 3 * rep.residues.size();
-            gp.slots.res_force = new_slot(dim);
-            gp.slots.res_torque = new_slot(dim);
-            if (combined && top_level == Level::Residue) gp.slots.ft_res = new_slot(2 * dim);
+            if (combined && top_level == Level::Residue) {
+                gp.slots.ft_res = new_slot(2 * dim);
+            } else {
+                gp.slots.res_force = new_slot(dim);
+                gp.slots.res_torque = new_slot(dim);
+            }
         }
         if (top_level == Level::Polymer) {
-            gp.slots.poly_force = new_slot(3);
-            gp.slots.poly_torque = new_slot(3);
-            if (combined) gp.slots.ft_poly = new_slot(6);
+            if (combined) {
+                gp.slots.ft_poly = new_slot(6);
+            } else {
+                gp.slots.poly_force = new_slot(3);
+                gp.slots.poly_torque = new_slot(3);
+            }
         }
         plan.groups.push_back(std::move(gp));
     }

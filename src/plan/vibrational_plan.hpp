@@ -89,6 +89,8 @@ struct MoleculeInstance {
 struct GroupSlots {
     std::vector<int> ua_force, ua_torque;  // per local residue of the representative; -1 = none
     std::vector<std::size_t> ua_dim;
+    // -1 also where the matrix is not used: at the top level the combined force-torque matrix
+    // (when on) replaces the separate force and torque matrices, which are then not built.
     int res_force = -1, res_torque = -1, poly_force = -1, poly_torque = -1;
     int ft_res = -1, ft_poly = -1;
 };
