@@ -152,6 +152,19 @@ TEST(Chunks, DefaultWorkerCountFollowsTheWork) {
     EXPECT_EQ(default_worker_count(8, 0, 1000), 1);       // nothing to do
 }
 
+// Without --threads a process uses the cores of its affinity mask; ranks that the launcher
+// left unbound (mask = the whole node) share the node's cores.
+TEST(Chunks, CoresPerProcessFollowTheMaskAndTheRanksOnTheNode) {
+    EXPECT_EQ(cores_per_process(8, 8, 1), 8u);   // no MPI, whole machine
+    EXPECT_EQ(cores_per_process(4, 64, 1), 4u);  // a batch system's allocation
+    EXPECT_EQ(cores_per_process(1, 2, 2), 1u);   // mpirun bound each rank to one core
+    EXPECT_EQ(cores_per_process(16, 64, 4), 16u);  // bound to 16 cores each
+    EXPECT_EQ(cores_per_process(8, 8, 2), 4u);   // unbound: 2 ranks share 8 cores
+    EXPECT_EQ(cores_per_process(2, 2, 4), 1u);   // more ranks than cores
+    EXPECT_EQ(cores_per_process(0, 0, 1), 1u);
+    EXPECT_GE(available_cores(), 1u);
+}
+
 TEST(Executor, RecycledPartialsGiveTheSameBits) {
     CountingReader reader(301);
     const auto chunks = make_frame_chunks(reader.n_frames());

@@ -65,7 +65,7 @@ const std::vector<OptionSpec>& option_specs() {
         {"conda_env", &Options::conda_env, K::OptionalString, "null", "CodeEntropy: conda environment (no effect here)", {}},
         {"conventions", &Options::conventions, K::Choice, "codeentropy", "numerical conventions to follow",
          names_of(kConventionsNames)},
-        {"threads", &Options::threads, K::Int, "0", "worker threads; 0 = automatic (one per core, one for small systems)", {}},
+        {"threads", &Options::threads, K::Int, "0", "worker threads; 0 = automatic (one per core of the affinity mask, shared among unbound MPI ranks on a node; one for a small pass)", {}},
         {"quiet", &Options::quiet, K::Flag, "false", "print nothing but errors", {}},
     };
     return specs;

@@ -39,6 +39,11 @@ double vibrational_entropy(const std::vector<double>& matrix, std::size_t n, Vib
                            double temperature, bool highest, int flexible, int& invalid,
                            const VibrationalQuirks& quirks = VibrationalQuirks::codeentropy());
 
+// The same, from the matrix's eigenvalues (np.linalg.eigvals order); an empty list gives 0.
+double entropy_of_eigenvalues(std::vector<std::complex<double>> lambdas, VibMatrixKind kind, double temperature,
+                              bool highest, int flexible, int& invalid,
+                              const VibrationalQuirks& quirks = VibrationalQuirks::codeentropy());
+
 // Per-mode entropy R [x/(e^x-1) - ln(1-e^-x)], x = h nu / kT, of converted eigenvalues that
 // passed the validity filter; ascending frequency order.
 std::vector<double> mode_entropies(std::vector<double> lambdas_si, double temperature);
@@ -49,7 +54,9 @@ struct VibrationalResult {
     std::vector<std::string> warnings;
 };
 
+// `threads`: the most threads the eigenvalues of the merged matrices may use (the result does
+// not depend on it).
 VibrationalResult finish_vibrational(const VibrationalPlan& plan, const VibrationalPartial& merged,
-                                     const FlexibleCounts& flexible);
+                                     const FlexibleCounts& flexible, int threads = 1);
 
 }  // namespace mcc

@@ -225,7 +225,7 @@ std::optional<std::string> water_entropy_notice(const Options& o, const Topology
 
 int worker_threads(const Options& o, std::size_t n_frames, std::size_t n_atoms) {
     if (o.threads > 0) return o.threads;
-    return default_worker_count(std::thread::hardware_concurrency(), n_frames, n_atoms);
+    return default_worker_count(available_cores(), n_frames, n_atoms);
 }
 
 }  // namespace
@@ -289,7 +289,8 @@ RunResults run_analysis(const Options& o) {
 
     stages.start("entropy");
     VibrationalResult vibrational =
-        finish_vibrational(plans.vibrational, merged->vibrational, conformational.flexible);
+        finish_vibrational(plans.vibrational, merged->vibrational, conformational.flexible,
+                           o.threads > 0 ? o.threads : static_cast<int>(available_cores()));
     const auto symmetry = symmetry_task.get();
     std::vector<std::string> orientational_warnings;
     const auto orientational =

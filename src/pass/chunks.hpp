@@ -24,4 +24,13 @@ std::vector<FrameChunk> make_frame_chunks(std::size_t n_selected);
 inline constexpr std::size_t kAtomFramesPerWorker = 100'000;
 int default_worker_count(unsigned cores, std::size_t n_frames, std::size_t n_atoms);
 
+// The cores one process may use: those of its CPU affinity mask (what a batch system or an
+// MPI launcher that binds ranks grants it), shared among the ranks on the node when the
+// launcher did not bind them (the mask is then the whole node). `local_ranks`: the MPI ranks
+// on this node (1 without MPI).
+unsigned cores_per_process(unsigned cores_in_mask, unsigned online_cores, unsigned local_ranks);
+// The same for this process: its affinity mask, the online cores, and the launcher's
+// OMPI_COMM_WORLD_LOCAL_SIZE or MPI_LOCALNRANKS.
+unsigned available_cores();
+
 }  // namespace mcc
