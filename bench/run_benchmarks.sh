@@ -2,7 +2,7 @@
 # Whole-program benchmarks, measured side by side in one run; prints markdown tables.
 #
 #   bench/run_benchmarks.sh [--repeats N] [--cases REGEX] [--skip-cases] [--skip-large]
-#                           [--baseline OTHER_BINARY]
+#                           [--baseline OTHER_BINARY] [--codeentropy RUNNER]
 #
 # (a) every shared reference case (../shared/data/reference/<set>/<case>.yaml with a .json):
 #     process wall time of build/mcc-entropy, best of N (default 3), with --threads 1 and 2,
@@ -14,6 +14,10 @@
 # --baseline: also times another build (e.g. an older commit's build/mcc-entropy) on every
 #     case, right before ours (same minute), and on the large system, alternating with ours
 #     repeat by repeat; adds the ratio baseline / ours.
+# --codeentropy: also runs CodeEntropy itself on the cases matching --cases (RUNNER CONFIG.yaml
+#     WORKDIR must run it on that case config inside WORKDIR and print the output JSON's path
+#     on its last line), once per case, with ours timed right before and right after it; checks
+#     that its JSON `groups` equal the shared reference's and prints the side-by-side ratios.
 # Needs: cmake --build build --target mcc-entropy bench_io_floor. Env: MCC_BIN, SHARED_DATA,
 # BENCH_DIR override the paths. The machine's load is printed with the tables (noisy
 # machines: raise --repeats).
@@ -25,7 +29,7 @@ floor_bin=${FLOOR_BIN:-$root/build/bench/bench_io_floor}
 data=${SHARED_DATA:-$root/../shared/data}
 [ -d "$data" ] || data=/work/shared/data
 bench_dir=${BENCH_DIR:-/tmp/bench-data}
-repeats=3; cases_re='.'; do_cases=1; do_large=1; baseline=""
+repeats=3; cases_re='.'; do_cases=1; do_large=1; baseline=""; codeentropy=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --repeats) repeats=$2; shift 2;;
@@ -33,6 +37,7 @@ while [ $# -gt 0 ]; do
     --skip-cases) do_cases=0; shift;;
     --skip-large) do_large=0; shift;;
     --baseline) baseline=$2; shift 2;;
+    --codeentropy) codeentropy=$2; shift 2;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -92,6 +97,39 @@ if [ $do_cases = 1 ]; then
     else
       echo "| $set_name/$case_name | ${frames:--} | ${ref:--} | ${t1:-FAIL} | ${t2:-FAIL} | $(ratio "$ref" "$t1") | $(ratio "$ref" "$t2") | $(ratio "$t1" "$t2") |"
     fi
+  done
+  echo
+fi
+
+if [ -n "$codeentropy" ]; then
+  echo "## Side by side with CodeEntropy run here (process wall time, seconds)"
+  echo
+  echo "CodeEntropy: one run per case ($codeentropy); ours: best of $repeats runs right before"
+  echo "and $repeats right after it, with --threads 1 and 2. \"same groups\": CodeEntropy's JSON"
+  echo "\`groups\` equal (bit for bit) the shared reference's."
+  echo
+  echo "| case | CodeEntropy here | same groups | ours, 1 thread | ours, 2 threads | speed-up (best) |"
+  echo "|---|---|---|---|---|---|"
+  for yaml in $(find "$data/reference" -name '*.yaml' | sort); do
+    json=${yaml%.yaml}.json; [ -f "$json" ] || continue
+    set_name=$(basename "$(dirname "$yaml")"); case_name=$(basename "$yaml" .yaml)
+    echo "$set_name/$case_name" | grep -Eq "$cases_re" || continue
+    ours() { best_wall "$repeats" "$bin" --config "$yaml" --output_file "$tmp/o.json" --quiet --threads "$1"; }
+    a1=$(ours 1); a2=$(ours 2)
+    work="$tmp/codeentropy-$set_name-$case_name"
+    s=$EPOCHREALTIME
+    if out=$("$codeentropy" "$yaml" "$work" 2>"$tmp/ce-err" | tail -n 1); then
+      e=$EPOCHREALTIME
+      ce=$(awk -v s="$s" -v e="$e" 'BEGIN{printf "%.2f", e-s}')
+      same=$(python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["groups"]; b=json.load(open(sys.argv[2]))["groups"]; print("yes" if a==b else "NO")' "$out" "$json" 2>/dev/null || echo "?")
+    else
+      ce=""; same="-"
+    fi
+    b1=$(ours 1); b2=$(ours 2)
+    t1=$(printf '%s\n%s\n' "$a1" "$b1" | grep . | sort -g | head -n 1)
+    t2=$(printf '%s\n%s\n' "$a2" "$b2" | grep . | sort -g | head -n 1)
+    best=$(printf '%s\n%s\n' "$t1" "$t2" | grep . | sort -g | head -n 1)
+    echo "| $set_name/$case_name | ${ce:-FAIL} | $same | ${t1:-FAIL} | ${t2:-FAIL} | $(ratio "$ce" "$best") |"
   done
   echo
 fi
