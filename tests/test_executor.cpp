@@ -4,6 +4,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
 #include <mutex>
 #include <thread>
 
@@ -235,3 +239,43 @@ TEST(Executor, MergeErrorPropagates) {
         EXPECT_EQ(merges, 5) << threads;
     }
 }
+
+#ifdef MCC_MPI_EXECUTOR_DRIVER
+// Under MPI, rank 0 hands chunks out on demand: a rank four times slower than the others
+// computes fewer chunks, and the merged result is still bit-identical to the serial one.
+TEST(ExecutorMpi, SlowerRanksComputeFewerChunksSameBits) {
+#ifdef MCC_SANITIZED
+    GTEST_SKIP() << "OpenMPI's runtime is not sanitizer-clean";
+#endif
+    if (std::system("command -v mpirun >/dev/null 2>&1") != 0) GTEST_SKIP() << "mpirun not installed";
+    CountingReader reader(600);
+    const auto serial = run_chunk_job<SumPartial>(reader, make_frame_chunks(600), 1, summing_job());
+    ASSERT_TRUE(serial.has_value());
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &serial->sum, sizeof bits);
+    char expected_bits[32];
+    std::snprintf(expected_bits, sizeof expected_bits, "%016llx", static_cast<unsigned long long>(bits));
+    for (const auto& [ranks, threads] : {std::pair{2, 1}, {3, 1}, {2, 2}}) {
+        const std::string cmd = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --oversubscribe -np " +
+                                std::to_string(ranks) + " '" MCC_MPI_EXECUTOR_DRIVER "' " + std::to_string(threads);
+        FILE* pipe = popen(cmd.c_str(), "r");
+        ASSERT_NE(pipe, nullptr);
+        char line[256] = {};
+        const bool got = std::fgets(line, sizeof line, pipe) != nullptr;
+        const int status = pclose(pipe);
+        ASSERT_TRUE(got) << cmd;
+        EXPECT_EQ(status, 0) << cmd;
+        int in_order = 0;
+        char sum_bits[32] = {};
+        int chunks_of[3] = {0, 0, 0};
+        const int fields = std::sscanf(line, "%d %31s %d %d %d", &in_order, sum_bits, &chunks_of[0], &chunks_of[1],
+                                       &chunks_of[2]);
+        ASSERT_EQ(fields, 2 + ranks) << line;
+        EXPECT_EQ(in_order, 1) << line;
+        EXPECT_STREQ(sum_bits, expected_bits) << line;
+        EXPECT_EQ(chunks_of[0] + chunks_of[1] + chunks_of[2], 60) << line;
+        EXPECT_LT(chunks_of[1], chunks_of[0]) << ranks << " ranks x " << threads << " threads: " << line;
+        if (ranks == 3) EXPECT_LT(chunks_of[1], chunks_of[2]) << line;
+    }
+}
+#endif

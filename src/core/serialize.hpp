@@ -18,8 +18,11 @@ public:
     template <typename T>
         requires std::is_trivially_copyable_v<T>
     void put(const T& v) {
-        const auto* p = reinterpret_cast<const unsigned char*>(&v);
-        bytes_.insert(bytes_.end(), p, p + sizeof(T));
+        // (resize + memcpy rather than insert: GCC 12 warns wrongly about inserting into an
+        // empty vector once this is inlined into a loop)
+        const std::size_t at = bytes_.size();
+        bytes_.resize(at + sizeof(T));
+        std::memcpy(bytes_.data() + at, &v, sizeof(T));
     }
     template <typename T>
         requires std::is_trivially_copyable_v<T>

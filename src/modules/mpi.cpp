@@ -93,6 +93,13 @@ int message_waiting(int source) {
     return ready;
 }
 
+int waiting_source() {
+    int ready = 0;
+    MPI_Status status;
+    MPI_Iprobe(MPI_ANY_SOURCE, 0, MPI_COMM_WORLD, &ready, &status);
+    return ready ? status.MPI_SOURCE : -1;
+}
+
 unsigned long long receive_size(int source) {
     // Poll politely instead of MPI_Recv's busy wait: rank 0 may share its cores with worker
     // threads that are still computing.
@@ -120,8 +127,9 @@ double sum_double(double value) {
     return out;
 }
 
-constexpr MccMpiApi kApi{MCC_MPI_API_VERSION, init,         finalize,   abort_all, send_bytes,
-                         flush_sends,         message_waiting, receive_size, receive_data, sum_double};
+constexpr MccMpiApi kApi{MCC_MPI_API_VERSION, init,           finalize,       abort_all,
+                         send_bytes,          flush_sends,    message_waiting, waiting_source,
+                         receive_size,        receive_data,   sum_double};
 
 }  // namespace
 

@@ -7,7 +7,7 @@
 extern "C" {
 
 // Bumped whenever the table changes; the executable refuses a module of another version.
-#define MCC_MPI_API_VERSION 2
+#define MCC_MPI_API_VERSION 3
 // The module's file and its one exported symbol: `const MccMpiApi* mcc_mpi_api(void)`.
 #define MCC_MPI_MODULE_FILE "mcc-entropy-mpi.so"
 #define MCC_MPI_API_SYMBOL "mcc_mpi_api"
@@ -25,6 +25,8 @@ struct MccMpiApi {
     void (*flush_sends)(void);
     // Whether a message from `source` has arrived (receive_size would not wait).
     int (*message_waiting)(int source);
+    // A rank whose message has arrived, or -1 when none has.
+    int (*waiting_source)(void);
     // Waits (sleeping between probes, not spinning) for the next message from `source` and
     // returns its size; then receive_data takes its bytes.
     unsigned long long (*receive_size)(int source);

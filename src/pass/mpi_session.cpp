@@ -90,6 +90,11 @@ bool MpiSession::message_waiting(int source) {
     return g_mpi->message_waiting(source) != 0;
 }
 
+int MpiSession::waiting_source() {
+    if (!g_mpi) throw InternalError("MPI probe without MPI");
+    return g_mpi->waiting_source();
+}
+
 std::vector<unsigned char> MpiSession::receive_bytes(int source) {
     if (!g_mpi) throw InternalError("MPI receive without MPI");
     std::vector<unsigned char> bytes(g_mpi->receive_size(source));

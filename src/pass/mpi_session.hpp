@@ -27,6 +27,7 @@ public:
     static void send_bytes(int dest, const std::vector<unsigned char>& bytes);  // returns before delivery
     static void flush_sends();  // waits until every send has been delivered
     static bool message_waiting(int source);  // receive_bytes(source) would not wait
+    static int waiting_source();  // a rank whose message has arrived, or -1
     static std::vector<unsigned char> receive_bytes(int source);
     // Sum of a double over all ranks, returned on every rank.
     static double sum_all(double value);
