@@ -155,6 +155,12 @@ void run_local_chunks(const TrajectoryReader& prototype, const std::vector<Frame
 
 }  // namespace detail
 
+// How many chunks rank 0 hands out beyond the oldest one not yet merged. Wider than for
+// threads: ranks may differ in speed (a node shared with other jobs), and the oldest chunk
+// may sit on a slow one while the fast ones go on; with 2 workers' worth of room, a rank
+// sharing its core with another process held the other to its pace (4.0 s against 3.2 s).
+inline std::size_t mpi_chunks_ahead(std::size_t n_workers) { return 4 * n_workers + 8; }
+
 namespace detail {
 
 // The worker threads of one MPI rank. The calling thread (the only one that calls MPI) pushes
@@ -323,8 +329,8 @@ void run_mpi_worker_rank(const TrajectoryReader& prototype, const std::vector<Fr
 //   chunk is then already there when a worker finishes, instead of a message round trip later
 //   (a few ms when the coordinating threads share their cores with the workers). Near the end
 //   it gets no more than its workers, so that no rank is left with a queue while others idle.
-// - Chunks are handed out at most a window ahead of the merging, which bounds the partials
-//   waiting for a slow one.
+// - Chunks are handed out at most mpi_chunks_ahead() ahead of the merging, which bounds the
+//   partials waiting for a slow one.
 template <class Partial>
 void run_mpi_root_rank(const TrajectoryReader& prototype, const std::vector<FrameChunk>& chunks, int threads,
                        const ChunkJob<Partial>& job, const std::function<void(std::size_t, Partial&&)>& fold) {
@@ -340,7 +346,7 @@ void run_mpi_root_rank(const TrajectoryReader& prototype, const std::vector<Fram
     ChunkWorkers<Partial> own(prototype, chunks, workers_of[0], job);
     if (job.on_workers_started) job.on_workers_started();
     auto hand_out = [&] {
-        const std::size_t window_end = next_merge + max_chunks_ahead(all_workers);
+        const std::size_t window_end = next_merge + mpi_chunks_ahead(all_workers);
         const bool plenty = chunks.size() - next_chunk > all_workers;
         for (std::size_t r = 0; r < n_ranks; ++r) {
             const std::size_t cap = workers_of[r] + (r > 0 && plenty ? 1 : 0);
