@@ -2,7 +2,7 @@
 # Whole-program benchmarks, measured side by side in one run; prints markdown tables.
 #
 #   bench/run_benchmarks.sh [--repeats N] [--cases REGEX] [--skip-cases] [--skip-large]
-#                           [--baseline OTHER_BINARY] [--codeentropy RUNNER]
+#                           [--baseline OTHER_BINARY] [--codeentropy RUNNER] [--contended]
 #
 # (a) every shared reference case (../shared/data/reference/<set>/<case>.yaml with a .json):
 #     process wall time of build/mcc-entropy, best of N (default 3), with --threads 1 and 2,
@@ -18,6 +18,8 @@
 #     WORKDIR must run it on that case config inside WORKDIR and print the output JSON's path
 #     on its last line), once per case, with ours timed right before and right after it; checks
 #     that its JSON `groups` equal the shared reference's and prints the side-by-side ratios.
+# --contended: also times the large system with 2 threads and 2 ranks while a busy loop
+#     occupies the last core (a node shared with another job).
 # Needs: cmake --build build --target mcc-entropy bench_io_floor. Env: MCC_BIN, SHARED_DATA,
 # BENCH_DIR override the paths. The machine's load is printed with the tables (noisy
 # machines: raise --repeats).
@@ -29,7 +31,7 @@ floor_bin=${FLOOR_BIN:-$root/build/bench/bench_io_floor}
 data=${SHARED_DATA:-$root/../shared/data}
 [ -d "$data" ] || data=/work/shared/data
 bench_dir=${BENCH_DIR:-/tmp/bench-data}
-repeats=3; cases_re='.'; do_cases=1; do_large=1; baseline=""; codeentropy=""
+repeats=3; cases_re='.'; do_cases=1; do_large=1; baseline=""; codeentropy=""; contended=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --repeats) repeats=$2; shift 2;;
@@ -38,6 +40,7 @@ while [ $# -gt 0 ]; do
     --skip-large) do_large=0; shift;;
     --baseline) baseline=$2; shift 2;;
     --codeentropy) codeentropy=$2; shift 2;;
+    --contended) contended=1; shift;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -58,7 +61,8 @@ best_wall() {
   done
   echo "$best"
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (a=="" || b=="" || b+0==0) print "-"; else printf "%.1f", a/b }'; }
+# a / b: two decimals below 10 (speed-ups of threads and ranks), whole numbers above.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (a=="" || b=="" || b+0==0) print "-"; else if (a/b < 10) printf "%.2f", a/b; else printf "%.0f", a/b }'; }
 
 echo "# mcc-entropy benchmarks"
 echo
@@ -185,6 +189,28 @@ if [ $do_large = 1 ]; then
       echo "| full analysis, mpirun -np 2 | ${m2:-FAIL} | $(ratio "$m2" "$f2") | $(ratio "$m1" "$m2") |"
     fi
     echo
+    if [ $contended = 1 ]; then
+      # A busy loop pinned to the last core stands for another job on a shared node: the rank
+      # bound to that core (or whichever thread runs there) gets about half of it.
+      last=$(( $(nproc) - 1 ))
+      taskset -c "$last" sh -c 'while :; do :; done' & hog=$!
+      sleep 0.5
+      c_ours=""; c_base=""
+      for _ in $(seq "$repeats"); do
+        c_ours=$(min_walls "$c_ours" "$(best_wall 1 "$bin" "${args[@]}" --output_file "$tmp/big.json" --threads 2) $(best_wall 1 "${mpi[@]}" -np 2 "$bin" "${args[@]}" --output_file "$tmp/big.json" --threads 1)")
+        [ -n "$baseline" ] && c_base=$(min_walls "$c_base" "$(best_wall 1 "$baseline" "${args[@]}" --output_file "$tmp/big.json" --threads 2) $(best_wall 1 "${mpi[@]}" -np 2 "$baseline" "${args[@]}" --output_file "$tmp/big.json" --threads 1)")
+      done
+      kill "$hog"; wait "$hog" 2>/dev/null
+      read -r ct2 cm2 <<<"$c_ours"; read -r cbt2 cbm2 <<<"$c_base"
+      echo
+      echo "With core $last shared with a busy loop (another job on the node):"
+      echo
+      echo "| run | baseline (s) | ours (s) | ours vs baseline |"
+      echo "|---|---|---|---|"
+      echo "| full analysis, 2 threads | ${cbt2:--} | ${ct2:-FAIL} | $(ratio "$cbt2" "$ct2") |"
+      echo "| full analysis, mpirun -np 2 | ${cbm2:--} | ${cm2:-FAIL} | $(ratio "$cbm2" "$cm2") |"
+      echo
+    fi
     if [ -f "$tmp/big1.json" ]; then
       echo "Stage timings of the 1-thread run (JSON \`timings\`, seconds):"
       echo
