@@ -55,11 +55,21 @@ best_wall() {
   for _ in $(seq "$n"); do
     local s e
     s=$EPOCHREALTIME
-    "$@" >"$tmp/out" 2>"$tmp/err" || { echo ""; return; }
+    "$@" </dev/null >"$tmp/out" 2>"$tmp/err" || { echo ""; return; }
     e=$EPOCHREALTIME
     best=$(awk -v a="$best" -v s="$s" -v e="$e" 'BEGIN{t=e-s; if (a=="" || t<a) a=t; printf "%.4f", a}')
   done
   echo "$best"
+}
+# The shared reference cases that have a JSON and match --cases, one per line:
+# YAML JSON SET CASE.
+reference_cases() {
+  local yaml json set_name case_name
+  for yaml in $(find "$data/reference" -name '*.yaml' | sort); do
+    json=${yaml%.yaml}.json; [ -f "$json" ] || continue
+    set_name=$(basename "$(dirname "$yaml")"); case_name=$(basename "$yaml" .yaml)
+    echo "$set_name/$case_name" | grep -Eq "$cases_re" && echo "$yaml $json $set_name $case_name"
+  done
 }
 # a / b: two decimals below 10 (speed-ups of threads and ranks), whole numbers above.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (a=="" || b=="" || b+0==0) print "-"; else if (a/b < 10) printf "%.2f", a/b; else printf "%.0f", a/b }'; }
@@ -84,10 +94,7 @@ if [ $do_cases = 1 ]; then
     echo "| case | frames | CodeEntropy | ours, 1 thread | ours, 2 threads | speed-up (1 thr) | speed-up (2 thr) | 2 thr vs 1 |"
     echo "|---|---|---|---|---|---|---|---|"
   fi
-  for yaml in $(find "$data/reference" -name '*.yaml' | sort); do
-    json=${yaml%.yaml}.json; [ -f "$json" ] || continue
-    set_name=$(basename "$(dirname "$yaml")"); case_name=$(basename "$yaml" .yaml)
-    echo "$set_name/$case_name" | grep -Eq "$cases_re" || continue
+  while read -r yaml json set_name case_name; do
     row=$(awk -F'|' -v d="$set_name" -v c="$case_name" '{gsub(/ /,"",$2); gsub(/ /,"",$3)} $2==d && $3==c {gsub(/ /,"",$6); gsub(/ /,"",$5); print $6, $5; exit}' "$readme")
     ref=${row%% *}; frames=${row##* }
     if [ -n "$baseline" ]; then
@@ -101,7 +108,7 @@ if [ $do_cases = 1 ]; then
     else
       echo "| $set_name/$case_name | ${frames:--} | ${ref:--} | ${t1:-FAIL} | ${t2:-FAIL} | $(ratio "$ref" "$t1") | $(ratio "$ref" "$t2") | $(ratio "$t1" "$t2") |"
     fi
-  done
+  done < <(reference_cases)
   echo
 fi
 
@@ -114,15 +121,12 @@ if [ -n "$codeentropy" ]; then
   echo
   echo "| case | CodeEntropy here | same groups | ours, 1 thread | ours, 2 threads | speed-up (best) |"
   echo "|---|---|---|---|---|---|"
-  for yaml in $(find "$data/reference" -name '*.yaml' | sort); do
-    json=${yaml%.yaml}.json; [ -f "$json" ] || continue
-    set_name=$(basename "$(dirname "$yaml")"); case_name=$(basename "$yaml" .yaml)
-    echo "$set_name/$case_name" | grep -Eq "$cases_re" || continue
+  while read -r yaml json set_name case_name; do
     ours() { best_wall "$repeats" "$bin" --config "$yaml" --output_file "$tmp/o.json" --quiet --threads "$1"; }
     a1=$(ours 1); a2=$(ours 2)
     work="$tmp/codeentropy-$set_name-$case_name"
     s=$EPOCHREALTIME
-    if out=$("$codeentropy" "$yaml" "$work" 2>"$tmp/ce-err" | tail -n 1); then
+    if out=$("$codeentropy" "$yaml" "$work" </dev/null 2>"$tmp/ce-err" | tail -n 1); then
       e=$EPOCHREALTIME
       ce=$(awk -v s="$s" -v e="$e" 'BEGIN{printf "%.2f", e-s}')
       same=$(python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["groups"]; b=json.load(open(sys.argv[2]))["groups"]; print("yes" if a==b else "NO")' "$out" "$json" 2>/dev/null || echo "?")
@@ -134,7 +138,7 @@ if [ -n "$codeentropy" ]; then
     t2=$(printf '%s\n%s\n' "$a2" "$b2" | grep . | sort -g | head -n 1)
     best=$(printf '%s\n%s\n' "$t1" "$t2" | grep . | sort -g | head -n 1)
     echo "| $set_name/$case_name | ${ce:-FAIL} | $same | ${t1:-FAIL} | ${t2:-FAIL} | $(ratio "$ce" "$best") |"
-  done
+  done < <(reference_cases)
   echo
 fi
 

@@ -11,28 +11,13 @@
 #include <mutex>
 #include <thread>
 
+#include "counting_reader.hpp"
 #include "pass/executor.hpp"
 
 using namespace mcc;
+using mcc::testing::CountingReader;
 
 namespace {
-
-// A synthetic trajectory: frame i has one atom at (i, sin i, 0) and no box.
-class CountingReader final : public TrajectoryReader {
-public:
-    explicit CountingReader(std::size_t n) : n_(n) {}
-    std::size_t n_frames() const override { return n_; }
-    std::size_t n_atoms() const override { return 1; }
-    bool has_forces() const override { return false; }
-    void read(std::size_t index, Frame& out) override {
-        out.positions = {static_cast<float>(index), static_cast<float>(std::sin(static_cast<double>(index))), 0.f};
-    }
-    std::unique_ptr<TrajectoryReader> clone() const override { return std::make_unique<CountingReader>(n_); }
-    std::string description() const override { return "counting"; }
-
-private:
-    std::size_t n_;
-};
 
 struct SumPartial {
     double sum = 0;           // order-sensitive floating-point sum
