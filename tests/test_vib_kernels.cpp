@@ -386,3 +386,13 @@ TEST(VibPartial, ClearedPartialMergesLikeAFreshOne) {
     EXPECT_EQ(used.slots[0].count, 2);
     EXPECT_EQ(used.slots[1].count, 0);
 }
+
+// The merged matrices keep their upper triangle, row by row; the finish step restores the
+// full symmetric matrix.
+TEST(VibPartial, UpperTriangleUnpacksToTheSymmetricMatrix) {
+    EXPECT_EQ(packed_size(3), 6u);
+    EXPECT_EQ(packed_size(60), 1830u);
+    EXPECT_EQ(unpack_symmetric({1, 2, 3, 4, 5, 6}, 3), (std::vector<double>{1, 2, 3, 2, 4, 5, 3, 5, 6}));
+    EXPECT_EQ(unpack_symmetric({7}, 1), (std::vector<double>{7}));
+    EXPECT_THROW(unpack_symmetric({1, 2, 3, 4}, 2), InternalError);
+}

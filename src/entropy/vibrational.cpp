@@ -140,7 +140,7 @@ SlotSpectrum spectrum_of(const MatrixMean& mm, std::size_t dim) {
     SlotSpectrum s;
     if (mm.count == 0 || mm.mean.empty()) return s;
     s.present = true;
-    std::vector<double> m = mm.mean;
+    std::vector<double> m = unpack_symmetric(mm.mean, dim);
     s.n = filter_zero_rows_columns(m, dim, vib_constants::zero_row_tolerance);
     if (s.n > 0) s.lambdas = lapack::eigvals(m, s.n);
     return s;

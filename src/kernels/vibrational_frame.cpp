@@ -1,6 +1,7 @@
 #include "kernels/vibrational_frame.hpp"
 
 #include <cmath>
+#include <string>
 #include <utility>
 
 #include "core/error.hpp"
@@ -95,15 +96,18 @@ __attribute__((target_clones("avx2", "default"))) void weighted_mean_step(double
     for (std::size_t i = 0; i < size; ++i) acc[i] = acc[i] + (x[i] - acc[i]) * w;
 }
 
-// m <- m + (v v^T - m) / k, element by element (running mean over a group's molecules).
-// AVX2 has no FMA, so the clone computes exactly the same products, differences and quotients.
+// m <- m + (v v^T - m) / k, element by element over the upper triangle (running mean over a
+// group's molecules). AVX2 has no FMA, so the clone computes exactly the same products,
+// differences and quotients.
 __attribute__((target_clones("avx2", "default"))) void outer_mean_step(double* m, const double* v,
                                                                         std::size_t n, double k) {
-    for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j < n; ++j) {
-            const double x = v[i] * v[j];
-            m[i * n + j] = m[i * n + j] + (x - m[i * n + j]) / k;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double vi = v[i];
+        for (std::size_t j = i; j < n; ++j, ++m) {
+            const double x = vi * v[j];
+            *m = *m + (x - *m) / k;
         }
+    }
 }
 
 void add_outer(GroupFrameMeans& gm, int slot, const std::vector<double>& flat) {
@@ -113,9 +117,10 @@ void add_outer(GroupFrameMeans& gm, int slot, const std::vector<double>& flat) {
     long& c = mean.count;
     ++c;
     if (c == 1) {
-        m.resize(n * n);  // (a no-op for recycled storage: every entry is written below)
+        m.resize(packed_size(n));  // (a no-op for recycled storage: every entry is written below)
+        double* out = m.data();
         for (std::size_t i = 0; i < n; ++i)
-            for (std::size_t j = 0; j < n; ++j) m[i * n + j] = flat[i] * flat[j];
+            for (std::size_t j = i; j < n; ++j) *out++ = flat[i] * flat[j];
         return;
     }
     outer_mean_step(m.data(), flat.data(), n, static_cast<double>(c));
@@ -338,6 +343,17 @@ Vec3 weighted_torque(const Mat3& axes, const Vec3& center, const Vec3& moments,
 }
 
 }  // namespace vib
+
+std::vector<double> unpack_symmetric(const std::vector<double>& packed, std::size_t n) {
+    if (packed.size() != packed_size(n))
+        throw InternalError("a packed symmetric matrix of " + std::to_string(packed.size()) +
+                            " entries is not " + std::to_string(n) + " x " + std::to_string(n));
+    std::vector<double> full(n * n);
+    const double* p = packed.data();
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = i; j < n; ++j, ++p) full[i * n + j] = full[j * n + i] = *p;
+    return full;
+}
 
 void VibrationalPartial::merge(const VibrationalPartial& later) {
     if (slots.size() < later.slots.size()) slots.resize(later.slots.size());

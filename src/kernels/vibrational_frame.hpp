@@ -11,13 +11,22 @@
 
 namespace mcc {
 
-// Running mean of one matrix slot over the frames in which it occurred.
+// Running mean of one matrix slot over the frames in which it occurred. Every matrix is a
+// mean of outer products v v^T, hence symmetric bit for bit (v_i v_j == v_j v_i, and the
+// means are taken element by element): only its upper triangle is kept, which halves the
+// arithmetic and the memory of the large united-atom matrices.
 struct MatrixMean {
-    // dim x dim, row-major; empty until the first frame. Meaningful only while count > 0: a
-    // cleared partial keeps the values of its previous chunk as storage for the next.
+    // Upper triangle of the dim x dim matrix, row by row: (0,0) (0,1) .. (0,dim-1) (1,1) ..;
+    // empty until the first frame. Meaningful only while count > 0: a cleared partial keeps
+    // the values of its previous chunk as storage for the next.
     std::vector<double> mean;
     long count = 0;  // frames that contributed
 };
+
+// Entries of the upper triangle of an n x n matrix.
+constexpr std::size_t packed_size(std::size_t n) { return n * (n + 1) / 2; }
+// The full n x n row-major matrix of an upper triangle stored as in MatrixMean.
+std::vector<double> unpack_symmetric(const std::vector<double>& packed, std::size_t n);
 
 struct VibrationalPartial {
     std::vector<MatrixMean> slots;  // indexed like VibrationalPlan::slot_dims
