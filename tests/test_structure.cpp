@@ -10,18 +10,9 @@ namespace {
 // Two waters (O, H, H) and a methanol-like C-O pair with hydrogens, in three residues.
 Topology small_system() {
     TopologyBuilder b;
-    for (int w = 0; w < 2; ++w) {
-        const int r = b.residue("SOL", w + 1);
-        const int o = b.atom("OW", 15.999, r);
-        b.bond(o, b.atom("HW1", 1.008, r));
-        b.bond(o, b.atom("HW2", 1.008, r));
-    }
-    const int r = b.residue("MOH", 3);
-    const int c = b.atom("C", 12.011, r);
-    b.bond(c, b.atom("H1", 1.008, r));
-    const int o = b.atom("O", 15.999, r);
-    b.bond(c, o);
-    b.bond(o, b.atom("HO", 1.008, r));
+    b.water(1);
+    b.water(2);
+    b.methanol(3);
     return b.done();
 }
 

@@ -17,22 +17,12 @@ namespace {
 // same group); then a methanol-like C-O pair with hydrogens; then water 5 again.
 Topology waters_and_methanol() {
     TopologyBuilder b;
-    auto add_water = [&](int resid, double h2_mass) {
-        const int r = b.residue("SOL", resid);
-        const int o = b.atom("OW", 15.999, r);
-        b.bond(o, b.atom("HW1", 1.008, r));
-        b.bond(o, b.atom("HW2", h2_mass, r));
-    };
-    for (int w = 0; w < 2; ++w) add_water(w + 1, 1.008);
-    add_water(3, 1.05);
-    add_water(4, 1.008);
-    const int r = b.residue("MOH", 5);
-    const int c = b.atom("C", 12.011, r);
-    b.bond(c, b.atom("H1", 1.008, r));
-    const int o = b.atom("O", 15.999, r);
-    b.bond(c, o);
-    b.bond(o, b.atom("HO", 1.008, r));
-    add_water(6, 1.008);
+    b.water(1);
+    b.water(2);
+    b.water(3, 1.05);
+    b.water(4);
+    b.methanol(5);
+    b.water(6);
     return b.done();
 }
 
@@ -104,18 +94,9 @@ void expect_reuse_matches_full_build(const Topology& t, Grouping grouping, const
 // only in a bond (the third has an H-H bond) or in a mass.
 Topology flag_and_bond_variants() {
     TopologyBuilder b;
-    const int w = b.residue("SOL", 1);
-    const int o0 = b.atom("OW", 15.999, w);
-    b.bond(o0, b.atom("HW1", 1.008, w));
-    b.bond(o0, b.atom("HW2", 1.008, w));
-    for (int k = 0; k < 2; ++k) {
-        const int r = b.residue("MOH", 0);
-        const int c = b.atom("C", 12.011, r);
-        b.bond(c, b.atom("H1", 1.008, r));
-        const int o = b.atom("O", 15.999, r);
-        b.bond(c, o);
-        b.bond(o, b.atom("HO", 1.008, r));
-    }
+    b.water(1);
+    b.methanol(0);
+    b.methanol(0);
     for (int k = 0; k < 4; ++k) {
         const int r = b.residue("SOL", 10 + k);
         const int o = b.atom("OW", 15.999, r);
@@ -166,11 +147,7 @@ TEST(VibrationalPlan, ReusingThePreviousPlanMatchesOnTheSharedSystems) {
 // force-torque matrix does not replace them; lower levels always have both.
 TEST(VibrationalPlan, TopLevelMatricesFollowCombinedForceTorque) {
     TopologyBuilder b;
-    const int m = b.residue("MOH", 1);  // two heavy atoms, one residue: united atom, residue
-    const int c1 = b.atom("C", 12.011, m);
-    const int o1 = b.atom("O", 15.999, m);
-    b.bond(c1, o1);
-    b.bond(o1, b.atom("HO", 1.008, m));
+    b.methanol(1);  // two heavy atoms, one residue: united atom, residue
     int previous = -1;
     for (int r = 0; r < 2; ++r) {  // a two-residue chain: united atom, residue, polymer
         const int res = b.residue("ALA", 2 + r);
