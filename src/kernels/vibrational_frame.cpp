@@ -133,19 +133,27 @@ struct FlatVectors {
 
 void outer_pair(GroupFrameMeans& gm, int force_slot, int torque_slot, int ft_slot,
                 const std::vector<BeadVectors>& beads, FlatVectors& flat) {
+    // Only the vectors of the slots this level has (the top level usually has only the
+    // combined one, the levels below only the separate ones).
     auto& [f, t, ft] = flat;
-    f.clear();
-    t.clear();
-    ft.clear();
-    for (const auto& b : beads) {
-        f.insert(f.end(), b.force.begin(), b.force.end());
-        t.insert(t.end(), b.torque.begin(), b.torque.end());
-        ft.insert(ft.end(), b.force.begin(), b.force.end());
-        ft.insert(ft.end(), b.torque.begin(), b.torque.end());
+    if (force_slot >= 0) {
+        f.clear();
+        for (const auto& b : beads) f.insert(f.end(), b.force.begin(), b.force.end());
+        add_outer(gm, force_slot, f);
     }
-    if (force_slot >= 0) add_outer(gm, force_slot, f);
-    if (torque_slot >= 0) add_outer(gm, torque_slot, t);
-    if (ft_slot >= 0) add_outer(gm, ft_slot, ft);
+    if (torque_slot >= 0) {
+        t.clear();
+        for (const auto& b : beads) t.insert(t.end(), b.torque.begin(), b.torque.end());
+        add_outer(gm, torque_slot, t);
+    }
+    if (ft_slot >= 0) {
+        ft.clear();
+        for (const auto& b : beads) {
+            ft.insert(ft.end(), b.force.begin(), b.force.end());
+            ft.insert(ft.end(), b.torque.begin(), b.torque.end());
+        }
+        add_outer(gm, ft_slot, ft);
+    }
 }
 
 class FrameKernel {

@@ -9,7 +9,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <thread>
 
 #include "core/error.hpp"
 #include "core/keep_until_exit.hpp"
@@ -218,9 +217,13 @@ std::optional<std::string> water_entropy_notice(const Options& o, const Topology
         "it would only add console rows, the JSON groups (waters included, treated by MCC) are unaffected");
 }
 
+// The threads a stage may use: --threads, or (automatic) the cores this process may use.
+int thread_budget(const Options& o) { return o.threads > 0 ? o.threads : static_cast<int>(available_cores()); }
+
+// The frame pass's workers: the budget, but an automatic budget is cut for a small pass.
 int worker_threads(const Options& o, std::size_t n_frames, std::size_t n_atoms) {
     if (o.threads > 0) return o.threads;
-    return default_worker_count(available_cores(), n_frames, n_atoms);
+    return default_worker_count(static_cast<unsigned>(thread_budget(o)), n_frames, n_atoms);
 }
 
 }  // namespace
@@ -284,8 +287,7 @@ RunResults run_analysis(const Options& o) {
 
     stages.start("entropy");
     VibrationalResult vibrational =
-        finish_vibrational(plans.vibrational, merged->vibrational, conformational.flexible,
-                           o.threads > 0 ? o.threads : static_cast<int>(available_cores()));
+        finish_vibrational(plans.vibrational, merged->vibrational, conformational.flexible, thread_budget(o));
     const auto symmetry = symmetry_task.get();
     std::vector<std::string> orientational_warnings;
     const auto orientational =

@@ -1,7 +1,6 @@
 #include "pass/chunks.hpp"
 
 #include <sched.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
